@@ -39,3 +39,56 @@ func (NopObserver) Recovered(context.Context, RecoverResult)                    
 func (NopObserver) BrokerError(context.Context, string, error)                      {}
 
 var _ WorkerObserver = NopObserver{}
+
+// Observers fans every event out to each observer in order.
+type Observers []WorkerObserver
+
+func (os Observers) TaskStarted(ctx context.Context, t domain.Task) {
+	for _, o := range os {
+		o.TaskStarted(ctx, t)
+	}
+}
+
+func (os Observers) TaskSucceeded(ctx context.Context, t domain.Task, took time.Duration) {
+	for _, o := range os {
+		o.TaskSucceeded(ctx, t, took)
+	}
+}
+
+func (os Observers) TaskRetrying(ctx context.Context, t domain.Task, err error, delay time.Duration) {
+	for _, o := range os {
+		o.TaskRetrying(ctx, t, err, delay)
+	}
+}
+
+func (os Observers) TaskDeadLettered(ctx context.Context, t domain.Task, reason string) {
+	for _, o := range os {
+		o.TaskDeadLettered(ctx, t, reason)
+	}
+}
+
+func (os Observers) TaskReleased(ctx context.Context, t domain.Task) {
+	for _, o := range os {
+		o.TaskReleased(ctx, t)
+	}
+}
+
+func (os Observers) LeaseLost(ctx context.Context, t domain.Task, op string) {
+	for _, o := range os {
+		o.LeaseLost(ctx, t, op)
+	}
+}
+
+func (os Observers) Recovered(ctx context.Context, r RecoverResult) {
+	for _, o := range os {
+		o.Recovered(ctx, r)
+	}
+}
+
+func (os Observers) BrokerError(ctx context.Context, op string, err error) {
+	for _, o := range os {
+		o.BrokerError(ctx, op, err)
+	}
+}
+
+var _ WorkerObserver = Observers(nil)
