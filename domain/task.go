@@ -58,13 +58,22 @@ func ValidateID(id string) error {
 	return nil
 }
 
+// ValidateTaskType reports whether name can be used as a task type, that is
+// as the name a handler registers under.
+func ValidateTaskType(name string) error {
+	if !namePattern.MatchString(name) {
+		return invalid("type", "must be 1-64 characters of letters, digits, '_', '.', '-', starting with a letter or digit")
+	}
+	return nil
+}
+
 // Validate checks every rule a task must satisfy before it is stored.
 func (t Task) Validate(l Limits) error {
 	if err := ValidateID(t.ID); err != nil {
 		return err
 	}
-	if !namePattern.MatchString(t.Type) {
-		return invalid("type", "must be 1-64 characters of letters, digits, '_', '.', '-'")
+	if err := ValidateTaskType(t.Type); err != nil {
+		return err
 	}
 	if err := ValidateQueueName(t.Queue); err != nil {
 		return err
