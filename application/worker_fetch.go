@@ -1,0 +1,88 @@
+package application
+
+import (
+	"time"
+
+	"github.com/popbox/popbox/ports"
+)
+
+// maxBackoffFactor caps the broker backoff at this multiple of BrokerBackoff.
+const maxBackoffFactor = 16
+
+// backoff doubles a pause after each consecutive broker error.
+type backoff struct {
+	base, next time.Duration
+}
+
+func newBackoff(base time.Duration) *backoff { return &backoff{base: base, next: base} }
+
+func (b *backoff) pause() time.Duration {
+	d := b.next
+	b.next = min(b.next*2, b.base*maxBackoffFactor)
+	return d
+}
+
+func (b *backoff) reset() { b.next = b.base }
+
+// fetchLoop leases as many tasks as there are free executors, up to
+// BatchSize at a time, and hands them to the executors. It closes w.tasks
+// when Stop ends fetching.
+func (w *Worker) fetchLoop() {
+	defer close(w.fetchDone)
+	defer close(w.tasks)
+	ctx := w.fetchCtx
+	pause := newBackoff(w.cfg.BrokerBackoff)
+	for {
+		n, ok := w.acquireSlots()
+		if !ok {
+			return
+		}
+		leases, err := w.deps.Queue.Dequeue(ctx, ports.DequeueParams{
+			Queues: w.order(), Max: n, LeaseFor: w.cfg.LeaseFor,
+		})
+		w.freeSlots(n - len(leases))
+		// Whatever was leased is dispatched even alongside an error, so
+		// no lease is forgotten; executors release it if stopping.
+		for _, l := range leases {
+			w.flights.add(l)
+			w.tasks <- l
+		}
+		if err == nil {
+			pause.reset()
+			continue
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		w.deps.Observer.BrokerError(ctx, "dequeue", err)
+		if !sleep(ctx, pause.pause()) {
+			return
+		}
+	}
+}
+
+// acquireSlots waits for one free executor, then takes every other free
+// one, up to BatchSize. It reports false when fetching stops.
+func (w *Worker) acquireSlots() (int, bool) {
+	select {
+	case w.slots <- struct{}{}:
+	case <-w.fetchCtx.Done():
+		return 0, false
+	}
+	n := 1
+	for n < w.cfg.BatchSize {
+		select {
+		case w.slots <- struct{}{}:
+			n++
+		default:
+			return n, true
+		}
+	}
+	return n, true
+}
+
+func (w *Worker) freeSlots(n int) {
+	for range n {
+		<-w.slots
+	}
+}
