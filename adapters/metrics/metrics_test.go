@@ -39,6 +39,10 @@ func setup(t *testing.T, mutate ...func(*metrics.Options)) bundle {
 	return bundle{reg: reg, m: m, clock: clock, broker: b, queue: m.Queue(b), dead: m.DeadLetters(b)}
 }
 
+func newMetrics(reg prometheus.Registerer, clock ports.Clock) (*metrics.Metrics, error) {
+	return metrics.New(reg, metrics.Options{Queues: []string{"default", "critical"}, TaskTypes: []string{"send_email"}, Clock: clock})
+}
+
 func task(id, queue string) domain.Task {
 	return domain.Task{ID: id, Type: "send_email", Queue: queue, MaxAttempts: 3, CreatedAt: t0, RunAt: t0}
 }
