@@ -64,6 +64,9 @@ func (w *Worker) fetchLoop() {
 // acquireSlots waits for one free executor, then takes every other free
 // one, up to BatchSize. It reports false when fetching stops.
 func (w *Worker) acquireSlots() (int, bool) {
+	if w.fetchCtx.Err() != nil {
+		return 0, false // select would pick at random between stop and a free slot
+	}
 	select {
 	case w.slots <- struct{}{}:
 	case <-w.fetchCtx.Done():

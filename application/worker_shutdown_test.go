@@ -10,6 +10,7 @@ import (
 
 	"github.com/popbox/popbox/application"
 	"github.com/popbox/popbox/domain"
+	"github.com/popbox/popbox/ports"
 )
 
 func TestWorkerStopLetsInFlightTasksFinish(t *testing.T) {
@@ -121,4 +122,37 @@ func TestNewWorkerRefusesBadConfigAndMissingDeps(t *testing.T) {
 
 	_, err = application.NewWorker(workerConfig(), application.WorkerDeps{Queue: b.broker, Handlers: b.reg})
 	require.Error(t, err)
+}
+
+// lateQueue leases only once the worker stops fetching, as a broker racing
+// the worker's shutdown would.
+type lateQueue struct {
+	ports.QueuePort
+	waiting chan struct{} // receives once a Dequeue waits
+}
+
+func (q lateQueue) Dequeue(ctx context.Context, p ports.DequeueParams) ([]ports.Lease, error) {
+	select {
+	case q.waiting <- struct{}{}:
+	default:
+	}
+	<-ctx.Done()
+	return q.QueuePort.Dequeue(context.WithoutCancel(ctx), p)
+}
+
+func TestWorkerStopReleasesFetchedButUnstartedTasks(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	calls := newCounter()
+	b.handle("job", func(_ context.Context, task domain.Task) error { calls.inc(task.ID); return nil })
+	task := b.enqueue("job", nil)
+	q := lateQueue{QueuePort: b.broker, waiting: make(chan struct{}, 1)}
+	w := b.startWorker(nil, q)
+	<-q.waiting
+
+	require.NoError(t, w.Stop(context.Background()))
+	require.Len(t, b.obs.of("released", task.ID), 1)
+	require.Zero(t, calls.get(task.ID), "a task fetched during shutdown does not start")
+	info := b.waitState(task.ID, domain.StatePending)
+	require.Equal(t, 0, info.Attempt)
 }
