@@ -123,7 +123,8 @@ func TestWorkerReportsLeaseLostOnAck(t *testing.T) {
 func TestWorkerBacksOffOnBrokerErrorsAndLosesNothing(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	b.handle("job", func(context.Context, domain.Task) error { return nil })
+	calls := newCounter()
+	b.handle("job", func(_ context.Context, task domain.Task) error { calls.inc(task.ID); return nil })
 	q := &faultyQueue{
 		QueuePort: b.broker, dequeueFailures: 3,
 		ackFailures: 1, ackErr: fmt.Errorf("ack: %w", domain.ErrBrokerUnavailable),
@@ -144,5 +145,23 @@ func TestWorkerBacksOffOnBrokerErrorsAndLosesNothing(t *testing.T) {
 	}
 	require.Equal(t, 3, dequeueErrs)
 	require.Equal(t, 1, ackErrs)
+	require.Equal(t, 1, calls.get(task.ID), "the failed ack was retried, not the task")
 	b.waitState(task.ID, domain.StateSucceeded)
+}
+
+func TestWorkerRecoversTasksOfCrashedWorkers(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	attempts := make(chan int, 1)
+	b.handle("job", func(_ context.Context, task domain.Task) error { attempts <- task.Attempt; return nil })
+	task := b.enqueue("job", nil)
+	// A worker that leases the task and dies without a word.
+	leases, err := b.broker.Dequeue(b.ctx, ports.DequeueParams{Queues: []string{task.Queue}, Max: 1, LeaseFor: 20 * time.Millisecond})
+	require.NoError(t, err)
+	require.Len(t, leases, 1)
+
+	b.startWorker(nil, nil)
+	b.obs.wait(t, "succeeded", task.ID, 1)
+	require.Equal(t, 2, <-attempts, "the crashed attempt counts")
+	require.NotEmpty(t, b.obs.of("recovered", ""))
 }
