@@ -13,7 +13,8 @@ import (
 
 // Errors of the worker's lifecycle.
 var (
-	// ErrWorkerStarted is returned by a second Start.
+	// ErrWorkerStarted is returned by Start on a worker that was started
+	// or stopped before: a Worker runs once.
 	ErrWorkerStarted = errors.New("worker already started")
 	// errShutdown is the cause of handler contexts cancelled by Stop.
 	errShutdown = errors.New("worker shutting down")

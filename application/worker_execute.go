@@ -40,8 +40,6 @@ func (w *Worker) execute(lease ports.Lease) {
 		if w.settle(obsCtx, k, task, "ack", w.deps.Queue.Ack) {
 			w.deps.Observer.TaskSucceeded(obsCtx, task, w.deps.Clock.Now().Sub(began))
 		}
-	case errors.Is(context.Cause(ctx), domain.ErrLeaseLost):
-		// The heartbeat reported the loss; another worker may own it now.
 	case w.runCtx.Err() != nil:
 		w.release(obsCtx, k, task)
 	default:
@@ -114,7 +112,7 @@ const settleAttempts = 3
 func (w *Worker) settle(ctx context.Context, k flightKey, task domain.Task, op string,
 	call func(context.Context, ports.Lease) error) bool {
 	if _, ok := w.flights.settle(k); !ok {
-		return false
+		return false // the heartbeat lost the lease and reported it
 	}
 	pause := newBackoff(w.cfg.BrokerBackoff)
 	for attempt := 1; ; attempt++ {

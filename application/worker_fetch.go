@@ -40,13 +40,7 @@ func (w *Worker) fetchLoop() {
 		leases, err := w.deps.Queue.Dequeue(ctx, ports.DequeueParams{
 			Queues: w.order(), Max: n, LeaseFor: w.cfg.LeaseFor,
 		})
-		w.freeSlots(n - len(leases))
-		// Whatever was leased is dispatched even alongside an error, so
-		// no lease is forgotten; executors release it if stopping.
-		for _, l := range leases {
-			w.flights.add(l)
-			w.tasks <- l
-		}
+		w.dispatch(leases, n)
 		if err == nil {
 			pause.reset()
 			continue
@@ -58,6 +52,27 @@ func (w *Worker) fetchLoop() {
 		if !sleep(ctx, pause.pause()) {
 			return
 		}
+	}
+}
+
+// dispatch hands leases to the executors and frees the slots of the n taken
+// that went unused. Leases that come with an error are dispatched too, so
+// none is forgotten; executors release them if the worker is stopping.
+func (w *Worker) dispatch(leases []ports.Lease, n int) {
+	if len(leases) > n {
+		// A broker leasing more than asked would overfill the executors;
+		// give the surplus back rather than deadlock.
+		for _, l := range leases[n:] {
+			if err := w.deps.Queue.Release(w.settleCtx, l); err != nil {
+				w.deps.Observer.BrokerError(w.fetchCtx, "release", err)
+			}
+		}
+		leases = leases[:n]
+	}
+	w.freeSlots(n - len(leases))
+	for _, l := range leases {
+		w.flights.add(l)
+		w.tasks <- l
 	}
 }
 
