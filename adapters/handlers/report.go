@@ -69,13 +69,15 @@ func (p reportPayload) render(ctx context.Context, taskID string, now time.Time)
 	fmt.Fprintf(&buf, "%s\n%s\n", p.Title, strings.Repeat("=", utf8.RuneCountInString(p.Title)))
 	fmt.Fprintf(&buf, "Task: %s\nGenerated: %s\n\n", taskID, now.UTC().Format(time.RFC3339))
 	tw := tabwriter.NewWriter(&buf, 0, 4, 2, ' ', 0)
+	// A tabwriter over a bytes.Buffer reports failures only at Flush.
+	line := func(cells []string) { _, _ = tw.Write([]byte(strings.Join(cleanCells(cells), "\t") + "\n")) }
 	if len(p.Columns) > 0 {
-		fmt.Fprintln(tw, strings.Join(cleanCells(p.Columns), "\t"))
+		line(p.Columns)
 		dashes := make([]string, len(p.Columns))
 		for i, c := range p.Columns {
 			dashes[i] = strings.Repeat("-", max(utf8.RuneCountInString(c), 1))
 		}
-		fmt.Fprintln(tw, strings.Join(dashes, "\t"))
+		line(dashes)
 	}
 	for i, row := range p.Rows {
 		if i%ctxCheckEvery == 0 {
@@ -87,7 +89,7 @@ func (p reportPayload) render(ctx context.Context, taskID string, now time.Time)
 		for j, raw := range row {
 			cells[j] = cellText(raw)
 		}
-		fmt.Fprintln(tw, strings.Join(cleanCells(cells), "\t"))
+		line(cells)
 	}
 	if err := tw.Flush(); err != nil {
 		return nil, fmt.Errorf("render report: %w", err)
