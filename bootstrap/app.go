@@ -1,0 +1,41 @@
+package bootstrap
+
+import (
+	"go.uber.org/fx"
+	"go.uber.org/fx/fxevent"
+	"go.uber.org/zap"
+)
+
+// New builds the fx application for cfg's role. extra options let tests
+// replace or observe parts (fx.Replace, fx.Populate).
+func New(cfg Config, extra ...fx.Option) *fx.App {
+	return fx.New(Options(cfg), fx.Options(extra...))
+}
+
+// Options returns the fx options that make up a process with cfg's role:
+// the shared core, the API when the role is api or both, the worker when it
+// is worker or both.
+func Options(cfg Config) fx.Option {
+	opts := []fx.Option{
+		fx.Supply(cfg),
+		fx.WithLogger(func(log *zap.Logger) fxevent.Logger {
+			if !log.Core().Enabled(zap.DebugLevel) {
+				return fxevent.NopLogger
+			}
+			return &fxevent.ZapLogger{Logger: log.Named("fx")}
+		}),
+		observabilityModule,
+		brokerModule(cfg.Broker),
+		handlersModule,
+	}
+	if cfg.Role != RoleWorker {
+		opts = append(opts, apiModule)
+	}
+	if cfg.Role != RoleAPI {
+		opts = append(opts, workerModule)
+	}
+	if cfg.Role == RoleWorker && cfg.MetricsAddr != "" {
+		opts = append(opts, workerHTTPModule)
+	}
+	return fx.Options(opts...)
+}

@@ -1,0 +1,77 @@
+package bootstrap_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.uber.org/fx"
+
+	"github.com/popbox/popbox/bootstrap"
+)
+
+func TestEveryRoleWiresUp(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ role, broker string }{
+		{bootstrap.RoleBoth, bootstrap.BrokerMemory},
+		{bootstrap.RoleBoth, bootstrap.BrokerRedis},
+		{bootstrap.RoleAPI, bootstrap.BrokerRedis},
+		{bootstrap.RoleWorker, bootstrap.BrokerRedis},
+	}
+	for _, tc := range cases {
+		t.Run(tc.role+"/"+tc.broker, func(t *testing.T) {
+			t.Parallel()
+			cfg, err := load(t, []string{"--role", tc.role, "--broker", tc.broker}, map[string]string{"POPBOX_REDIS_URL": "redis://127.0.0.1:1/0"})
+			require.NoError(t, err)
+			require.NoError(t, fx.ValidateApp(bootstrap.Options(cfg)))
+		})
+	}
+}
+
+// TestBothRolesServeAndRunATask starts the real wiring on the memory broker,
+// enqueues over HTTP and waits for the worker to finish the task.
+func TestBothRolesServeAndRunATask(t *testing.T) {
+	t.Parallel()
+	cfg, err := load(t, []string{"--http-addr", "127.0.0.1:0", "--log-level", "error", "--report-dir", t.TempDir()}, nil)
+	require.NoError(t, err)
+	var addr bootstrap.HTTPAddr
+	app := fx.New(bootstrap.Options(cfg), fx.Populate(&addr), fx.NopLogger)
+	require.NoError(t, app.Err())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, app.Start(ctx))
+	defer func() { require.NoError(t, app.Stop(ctx)) }()
+
+	base := "http://" + addr()
+	resp, err := http.Post(base+"/task", "application/json",
+		strings.NewReader(`{"type":"generate_report","payload":{"title":"t"}}`))
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(body))
+	loc := resp.Header.Get("Location")
+	require.NotEmpty(t, loc)
+
+	require.Eventually(t, func() bool {
+		r, err := http.Get(base + loc)
+		if err != nil {
+			return false
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		return strings.Contains(string(b), `"succeeded"`)
+	}, 5*time.Second, 20*time.Millisecond)
+	matches, _ := filepath.Glob(filepath.Join(cfg.ReportDir, "*.txt"))
+	require.Len(t, matches, 1)
+
+	r, err := http.Get(base + "/metrics")
+	require.NoError(t, err)
+	m, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	require.Contains(t, string(m), "popbox_")
+}

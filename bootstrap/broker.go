@@ -1,0 +1,57 @@
+package bootstrap
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.uber.org/fx"
+	"go.uber.org/zap"
+
+	"github.com/popbox/popbox/adapters/memory"
+	"github.com/popbox/popbox/adapters/metrics"
+	"github.com/popbox/popbox/adapters/tracing"
+	"github.com/popbox/popbox/ports"
+)
+
+// ReadyFunc reports whether the broker can take work, for /readyz.
+type ReadyFunc func(ctx context.Context) error
+
+// rawBroker is the undecorated broker adapter.
+type rawBroker struct{ ports.Broker }
+
+// brokerModule provides the broker's ports, decorated with metrics and
+// tracing, and its readiness check.
+func brokerModule(kind string) fx.Option {
+	provideRaw := fx.Provide(newMemoryBroker)
+	if kind == BrokerRedis {
+		provideRaw = fx.Provide(newRedisBroker)
+	}
+	return fx.Module("broker",
+		provideRaw,
+		fx.Provide(
+			func(b rawBroker, m *metrics.Metrics, tp *tracing.Provider) ports.QueuePort {
+				return tracing.Queue(tp.TracerProvider(), m.Queue(b))
+			},
+			func(b rawBroker, m *metrics.Metrics) ports.DeadLetterPort { return m.DeadLetters(b) },
+			func(b rawBroker) ports.TaskStatusPort { return b },
+		),
+		fx.Invoke(func(cfg Config, b rawBroker, m *metrics.Metrics) error {
+			return m.CollectQueues(b, nil)
+		}),
+	)
+}
+
+func newMemoryBroker(cfg Config, clock ports.Clock) (rawBroker, ReadyFunc, error) {
+	mc := memory.Config{Clock: clock, CompletedRetention: cfg.CompletedTTL}
+	if err := mc.Validate(); err != nil {
+		return rawBroker{}, nil, err
+	}
+	return rawBroker{memory.New(mc)}, func(context.Context) error { return nil }, nil
+}
+
+func newRedisBroker(lc fx.Lifecycle, cfg Config, clock ports.Clock, log *zap.Logger) (rawBroker, ReadyFunc, error) {
+	_, _, _, _ = lc, cfg, clock, log
+	_ = time.Second
+	return rawBroker{}, nil, errors.New("the redis broker is not wired yet")
+}
