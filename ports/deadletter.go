@@ -38,8 +38,9 @@ type ExpireResult struct {
 // dead return domain.ErrDeadLetterNotFound.
 type DeadLetterPort interface {
 	// Add atomically moves a leased task into the dead letters with the
-	// reason and the broker clock's now. It returns domain.ErrLeaseLost if
-	// the lease is no longer current.
+	// reason and the broker clock's now; the reason also becomes the task's
+	// LastError, since it describes the last attempt. It returns
+	// domain.ErrLeaseLost if the lease is no longer current.
 	Add(ctx context.Context, p DeadLetterParams) error
 
 	// List returns a page of dead letters, most recent failure first.

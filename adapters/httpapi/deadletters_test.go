@@ -47,7 +47,7 @@ func TestListDeadLetters(t *testing.T) {
 	require.Equal(t, 50, page.Limit)
 	require.Equal(t, map[string]any{
 		"id": "b-1", "type": "send_email", "queue": "b", "reason": "boom 3",
-		"failed_at": "2030-01-02T03:04:08.123456789Z", "attempts": 1.0, "last_error": "",
+		"failed_at": "2030-01-02T03:04:08.123456789Z", "attempts": 1.0, "last_error": "boom 3",
 	}, page.Items[0])
 }
 

@@ -145,6 +145,7 @@ func (b *Broker) bury(q *queue, e *entry, reason string, now time.Time) {
 	e.state, e.updatedAt = domain.StateDead, now
 	e.token = ""
 	e.reason, e.failedAt, e.deadSeq = reason, now, b.seq
+	e.task.LastError = reason
 	q.addDead(e)
 }
 

@@ -38,9 +38,11 @@ func testDeadLetterAdd(t *testing.T, h *harness) {
 	require.Equal(t, "gave up", dl.Reason)
 	requireSameTime(t, h.clock.Now(), dl.FailedAt, "FailedAt is the broker clock's now at Add")
 	want := h.newTask("q", "a")
-	want.Attempt, want.LastError = 2, "first failure"
+	want.Attempt, want.LastError = 2, "gave up"
 	want.CreatedAt, want.RunAt = lease.Task.CreatedAt, lease.Task.RunAt
-	requireTaskEqual(t, want, dl.Task, "a dead letter keeps the task as last leased")
+	requireTaskEqual(t, want, dl.Task, "a dead letter keeps the task as last leased, its reason as LastError")
+	info := h.status("a")
+	require.Equal(t, "gave up", info.LastError, "the task's status shows why it died")
 }
 
 func testDeadLetterListPaging(t *testing.T, h *harness) {
