@@ -101,7 +101,7 @@ func testDeadLetterRequeue(t *testing.T, h *harness) {
 	require.NoError(t, err, "Requeue of a dead letter")
 	require.Equal(t, "d", task.ID)
 	require.Zero(t, task.Attempt, "Requeue must reset Attempt")
-	require.Equal(t, "first failure", task.LastError, "Requeue must keep LastError")
+	require.Equal(t, "gave up", task.LastError, "Requeue must keep LastError")
 
 	info := h.requireState("d", domain.StatePending)
 	require.Zero(t, info.Attempt)
