@@ -52,7 +52,7 @@ func TestBothRolesServeAndRunATask(t *testing.T) {
 		strings.NewReader(`{"type":"generate_report","payload":{"title":"t"}}`))
 	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	require.Equal(t, http.StatusAccepted, resp.StatusCode, string(body))
 	loc := resp.Header.Get("Location")
 	require.NotEmpty(t, loc)
@@ -63,7 +63,7 @@ func TestBothRolesServeAndRunATask(t *testing.T) {
 			return false
 		}
 		b, _ := io.ReadAll(r.Body)
-		r.Body.Close()
+		_ = r.Body.Close()
 		return strings.Contains(string(b), `"succeeded"`)
 	}, 5*time.Second, 20*time.Millisecond)
 	matches, _ := filepath.Glob(filepath.Join(cfg.ReportDir, "*.txt"))
@@ -72,6 +72,6 @@ func TestBothRolesServeAndRunATask(t *testing.T) {
 	r, err := http.Get(base + "/metrics")
 	require.NoError(t, err)
 	m, _ := io.ReadAll(r.Body)
-	r.Body.Close()
+	_ = r.Body.Close()
 	require.Contains(t, string(m), "popbox_")
 }

@@ -94,7 +94,9 @@ func startPopbox(t *testing.T, addr string, args []string, env ...string) *proc 
 	go func() { p.done <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		<-p.done
+		if err := <-p.done; err != nil {
+			t.Logf("popbox %v exited: %v", args, err)
+		}
 		if t.Failed() {
 			t.Logf("popbox %v logs:\n%s", args, logs.String())
 		}
@@ -104,7 +106,7 @@ func startPopbox(t *testing.T, addr string, args []string, env ...string) *proc 
 		if err != nil {
 			return false
 		}
-		r.Body.Close()
+		_ = r.Body.Close()
 		return r.StatusCode == http.StatusOK
 	}, 20*time.Second, 50*time.Millisecond, "popbox did not become live; logs:\n%s", logs.String())
 	return p
@@ -147,7 +149,7 @@ func call(t *testing.T, method, url, body string) (int, map[string]any, http.Hea
 	}
 	resp, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
 	var m map[string]any

@@ -28,18 +28,18 @@ func run(args []string, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "popbox:", err)
+		_, _ = fmt.Fprintln(stderr, "popbox:", err)
 		return 2
 	}
 	app := bootstrap.New(cfg)
 	if err := app.Err(); err != nil {
-		fmt.Fprintln(stderr, "popbox:", err)
+		_, _ = fmt.Fprintln(stderr, "popbox:", err)
 		return 1
 	}
 	startCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := app.Start(startCtx); err != nil {
-		fmt.Fprintln(stderr, "popbox: start:", err)
+		_, _ = fmt.Fprintln(stderr, "popbox: start:", err)
 		return 1
 	}
 
@@ -52,7 +52,7 @@ func run(args []string, stderr io.Writer) int {
 	stopCtx, cancelStop := context.WithTimeout(context.Background(), cfg.ShutdownGrace+10*time.Second)
 	defer cancelStop()
 	if err := app.Stop(stopCtx); err != nil {
-		fmt.Fprintln(stderr, "popbox: stop:", err)
+		_, _ = fmt.Fprintln(stderr, "popbox: stop:", err)
 		return 1
 	}
 	return 0
