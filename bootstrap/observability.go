@@ -12,6 +12,7 @@ import (
 	"github.com/popbox/popbox/adapters/logging"
 	"github.com/popbox/popbox/adapters/metrics"
 	"github.com/popbox/popbox/adapters/tracing"
+	"github.com/popbox/popbox/domain"
 	"github.com/popbox/popbox/ports"
 )
 
@@ -66,7 +67,14 @@ func newTracing(lc fx.Lifecycle, cfg Config) (*tracing.Provider, error) {
 }
 
 func newWorkerObserver(log *zap.Logger) ports.WorkerObserver {
-	return logging.NewWorkerObserver(log.Named("worker"), logging.WithContextFields(traceLogFields))
+	return logging.NewWorkerObserver(log.Named("worker"),
+		logging.WithContextFields(traceLogFields),
+		logging.WithTaskFields(func(task domain.Task) []zap.Field {
+			if id := tracing.TaskTraceID(task); id != "" {
+				return []zap.Field{zap.String("task_trace_id", id)}
+			}
+			return nil
+		}))
 }
 
 // traceLogFields puts the active span's ids on log lines.

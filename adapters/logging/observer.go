@@ -23,11 +23,22 @@ func WithContextFields(f ContextFieldsFunc) ObserverOption {
 	return func(o *observer) { o.ctxFields = f }
 }
 
+// TaskFieldsFunc extracts fields from a task, for example the trace id its
+// headers carry, so a task's log lines join its trace even where no span is
+// active.
+type TaskFieldsFunc func(task domain.Task) []zap.Field
+
+// WithTaskFields adds the fields f extracts from each event's task.
+func WithTaskFields(f TaskFieldsFunc) ObserverOption {
+	return func(o *observer) { o.taskFields = f }
+}
+
 // observer logs the worker's events.
 type observer struct {
-	log       *zap.Logger // may be sampled
-	always    *zap.Logger // never sampled: events operators must see
-	ctxFields ContextFieldsFunc
+	log        *zap.Logger // may be sampled
+	always     *zap.Logger // never sampled: events operators must see
+	ctxFields  ContextFieldsFunc
+	taskFields TaskFieldsFunc
 }
 
 var _ ports.WorkerObserver = (*observer)(nil)
@@ -110,6 +121,9 @@ func (o *observer) fields(ctx context.Context, task domain.Task, extra ...zap.Fi
 		zap.Int("attempt", task.Attempt),
 		zap.Int("max_attempts", task.MaxAttempts),
 	)
+	if o.taskFields != nil {
+		fs = append(fs, o.taskFields(task)...)
+	}
 	return append(fs, extra...)
 }
 

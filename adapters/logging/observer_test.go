@@ -141,6 +141,21 @@ func TestObserverContextFields(t *testing.T) {
 	require.Equal(t, 2, logs.Len())
 }
 
+func TestObserverTaskFields(t *testing.T) {
+	t.Parallel()
+	o, logs := observe(t, logging.WithTaskFields(func(task domain.Task) []zap.Field {
+		return []zap.Field{zap.String("trace_id", "from-"+task.ID)}
+	}))
+	task := sampleTask()
+	o.TaskSucceeded(context.Background(), task, time.Millisecond)
+	o.TaskDeadLettered(context.Background(), task, "r")
+
+	require.Equal(t, 2, logs.Len())
+	for _, e := range logs.All() {
+		require.Equal(t, "from-"+task.ID, e.ContextMap()["trace_id"], e.Message)
+	}
+}
+
 func TestObserverNilLoggerIsSilent(t *testing.T) {
 	t.Parallel()
 	o := logging.NewWorkerObserver(nil)
