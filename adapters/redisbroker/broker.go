@@ -1,0 +1,96 @@
+package redisbroker
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/popbox/popbox/ports"
+)
+
+// Broker is PopBox's Redis broker: the queue, the dead letters and task
+// status, shared by any number of API and worker processes. It is safe for
+// concurrent use.
+type Broker struct {
+	client  redis.UniversalClient
+	cfg     Config
+	cluster bool
+
+	// known caches the queues this process has added to the queue set, so
+	// Enqueue pays the extra SADD once per queue and process.
+	known sync.Map
+}
+
+var _ ports.Broker = (*Broker)(nil)
+
+// New returns a Broker on client, which it owns from now on (Close closes
+// it). It fails when cfg is invalid or BlockTimeout does not fit inside the
+// client's read timeout. It does not contact Redis; see Ping and
+// CheckServer.
+func New(client redis.UniversalClient, cfg Config) (*Broker, error) {
+	if client == nil {
+		return nil, fmt.Errorf("redis broker: client is nil")
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	_, cluster := client.(*redis.ClusterClient)
+	if rt := readTimeout(client); rt > 0 && rt <= cfg.BlockTimeout {
+		return nil, invalid("redis.block_timeout", "must be below the client's read timeout (%s)", rt)
+	}
+	return &Broker{client: client, cfg: cfg, cluster: cluster}, nil
+}
+
+// readTimeout is the client's read timeout, or 0 when unknown or disabled.
+func readTimeout(c redis.UniversalClient) time.Duration {
+	switch c := c.(type) {
+	case *redis.Client:
+		return c.Options().ReadTimeout
+	case *redis.ClusterClient:
+		return c.Options().ReadTimeout
+	}
+	return 0
+}
+
+// Ping reports whether Redis answers, for readiness probes. A failure wraps
+// domain.ErrBrokerUnavailable.
+func (b *Broker) Ping(ctx context.Context) error {
+	return interpretError("ping", b.client.Ping(ctx).Err())
+}
+
+// Close closes the client. Calls in flight fail with
+// domain.ErrBrokerUnavailable.
+func (b *Broker) Close() error { return b.client.Close() }
+
+func (b *Broker) now() time.Time { return b.cfg.Clock.Now() }
+
+func (b *Broker) keys(queue string) keys { return queueKeys(b.cfg.Prefix, queue) }
+
+// register adds queue to the queue set before its first task is stored,
+// so a task is never stored in a queue that Queues, Task or List cannot
+// find.
+func (b *Broker) register(ctx context.Context, queue string) error {
+	if _, ok := b.known.Load(queue); ok {
+		return nil
+	}
+	if err := b.client.SAdd(ctx, queuesKey(b.cfg.Prefix), queue).Err(); err != nil {
+		return interpretError("register queue", err)
+	}
+	b.known.Store(queue, struct{}{})
+	return nil
+}
+
+// knownQueues returns every queue in the queue set, sorted.
+func (b *Broker) knownQueues(ctx context.Context) ([]string, error) {
+	queues, err := b.client.SMembers(ctx, queuesKey(b.cfg.Prefix)).Result()
+	if err != nil {
+		return nil, interpretError("list queues", err)
+	}
+	slices.Sort(queues)
+	return queues, nil
+}

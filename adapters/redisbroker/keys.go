@@ -1,0 +1,62 @@
+package redisbroker
+
+// keys names every Redis key of one queue. All of them carry the queue in a
+// {hash tag}, so they live in one Cluster slot and one script may touch
+// them together.
+type keys struct {
+	pending   string // list of task ids ready to run, head first
+	scheduled string // zset: task id scored by run-at (unix ms)
+	leases    string // zset: task id scored by lease expiry (unix ms)
+	dead      string // zset: task id scored by failed-at (unix ms)
+	done      string // zset: succeeded task id scored by success time (unix ms)
+	tasks     string // hash: every field of every task the queue remembers
+	wake      string // list holding at most one wake-up token for waiters
+}
+
+func queueKeys(prefix, queue string) keys {
+	base := prefix + ":{" + queue + "}:"
+	return keys{
+		pending:   base + "pending",
+		scheduled: base + "scheduled",
+		leases:    base + "leases",
+		dead:      base + "dead",
+		done:      base + "done",
+		tasks:     base + "tasks",
+		wake:      base + "wake",
+	}
+}
+
+// queuesKey is the set of known queue names. It lives outside every queue's
+// slot and is written by a plain SADD before a queue's first enqueue, never
+// from a script.
+func queuesKey(prefix string) string { return prefix + ":queues" }
+
+// Task fields in the tasks hash: the field named by the bare id holds the
+// immutable part of the task as JSON; the mutable parts live in fields
+// "<id>|<name>" so scripts change them without decoding JSON. '|' never
+// appears in a valid id (domain.ValidateID).
+const (
+	fieldState   = "state"   // domain.State
+	fieldAttempt = "attempt" // attempts started
+	fieldMax     = "max"     // MaxAttempts
+	fieldToken   = "token"   // current lease token, kept after an ack
+	fieldError   = "error"   // LastError
+	fieldRunAt   = "runat"   // RunAt, unix ms; "0" for the zero time
+	fieldUpdated = "updated" // last state change, unix ms
+	fieldReason  = "reason"  // dead-letter reason
+)
+
+// recordFields is the order in which scripts and reads return a task's
+// fields (after the bare-id data field); decodeRecord relies on it.
+var recordFields = []string{fieldState, fieldAttempt, fieldMax, fieldToken, fieldError, fieldRunAt, fieldUpdated, fieldReason}
+
+// recordArgs returns the hash fields of task id in recordFields order,
+// data first, as HMGET arguments.
+func recordArgs(id string) []string {
+	out := make([]string, 0, len(recordFields)+1)
+	out = append(out, id)
+	for _, f := range recordFields {
+		out = append(out, id+"|"+f)
+	}
+	return out
+}

@@ -1,0 +1,96 @@
+package redisbroker
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/popbox/popbox/domain"
+)
+
+// taskData is the part of a task that never changes once stored, kept as
+// JSON in the tasks hash under the bare id. Encoding it in Go keeps the
+// payload byte-exact: no script ever decodes it.
+type taskData struct {
+	Type      string            `json:"type"`
+	Payload   json.RawMessage   `json:"payload"`
+	Timeout   time.Duration     `json:"timeout,omitempty"`
+	CreatedAt time.Time         `json:"created_at"`
+	Headers   map[string]string `json:"headers,omitempty"`
+}
+
+func encodeData(t domain.Task) (string, error) {
+	b, err := json.Marshal(taskData{Type: t.Type, Payload: t.Payload, Timeout: t.Timeout, CreatedAt: t.CreatedAt, Headers: t.Headers})
+	if err != nil {
+		return "", fmt.Errorf("redis broker: encode task %s: %w", t.ID, err)
+	}
+	return string(b), nil
+}
+
+// record is a task with what the broker knows about it.
+type record struct {
+	task    domain.Task
+	state   domain.State
+	token   string
+	updated time.Time
+	reason  string
+}
+
+func (r record) info() domain.TaskInfo {
+	return domain.TaskInfo{Task: r.task, State: r.state, UpdatedAt: r.updated}
+}
+
+func (r record) deadLetter() domain.DeadLetter {
+	return domain.DeadLetter{Task: r.task, Reason: r.reason, FailedAt: r.updated}
+}
+
+// decodeRecord builds a record from the values of recordArgs(id), data
+// first. found is false when the task is unknown (no data).
+func decodeRecord(queue, id string, vals []any) (rec record, found bool, err error) {
+	if len(vals) != len(recordFields)+1 {
+		return record{}, false, fmt.Errorf("redis broker: task %s: %d fields, want %d", id, len(vals), len(recordFields)+1)
+	}
+	raw, ok := vals[0].(string)
+	if !ok {
+		return record{}, false, nil
+	}
+	var d taskData
+	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+		return record{}, false, fmt.Errorf("redis broker: decode task %s: %w", id, err)
+	}
+	f := func(i int) string { s, _ := vals[i+1].(string); return s }
+	rec = record{
+		task: domain.Task{
+			ID: id, Type: d.Type, Payload: d.Payload, Queue: queue,
+			Attempt: atoi(f(1)), MaxAttempts: atoi(f(2)), Timeout: d.Timeout,
+			CreatedAt: d.CreatedAt, RunAt: fromMillis(f(5)), LastError: f(4), Headers: d.Headers,
+		},
+		state:   domain.State(f(0)),
+		token:   f(3),
+		updated: fromMillis(f(6)),
+		reason:  f(7),
+	}
+	return rec, true, nil
+}
+
+// millis renders t as unix milliseconds, the zero time as "0".
+func millis(t time.Time) string {
+	if t.IsZero() {
+		return "0"
+	}
+	return strconv.FormatInt(t.UnixMilli(), 10)
+}
+
+func fromMillis(s string) time.Time {
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
