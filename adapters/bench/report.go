@@ -31,7 +31,7 @@ type Report struct {
 // they do not apply: Latency only for the latency and pickup phases,
 // RedisCPUUsPerTask only on Redis, PeakRSSMB only where a worker ran.
 type PhaseResult struct {
-	Tasks     int     `json:"tasks"`     // tasks enqueued (and, where a worker ran, acked)
+	Tasks     int     `json:"tasks"`               // tasks enqueued (and, where a worker ran, acked)
 	Processed int     `json:"processed,omitempty"` // tasks whose ack the worker saw; absent for enqueue-only phases
 	WallS     float64 `json:"wall_s"`
 	TasksPerS float64 `json:"tasks_per_s"`
