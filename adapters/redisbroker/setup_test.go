@@ -2,6 +2,7 @@ package redisbroker_test
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -9,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/popbox/popbox/adapters/redisbroker"
+	"github.com/popbox/popbox/domain"
+	"github.com/popbox/popbox/ports"
 	"github.com/popbox/popbox/ports/porttest"
 	"github.com/popbox/popbox/test/redisserver"
 )
@@ -63,4 +66,30 @@ func setup(t *testing.T, opts ...redisserver.Option) (fixture, *redisserver.Serv
 	t.Helper()
 	srv := redisserver.Start(t, opts...)
 	return newFixture(t, newClient(t, srv.URL()), redisbroker.Config{}), srv
+}
+
+// startServer starts a Redis for one test.
+func startServer(t *testing.T, opts ...redisserver.Option) *redisserver.Server {
+	t.Helper()
+	return redisserver.Start(t, opts...)
+}
+
+// newTask builds a valid task due now.
+func newTask(f fixture, queue, id string) domain.Task {
+	now := f.clock.Now()
+	return domain.Task{
+		ID: id, Type: "test.job", Payload: json.RawMessage(`{"n":1}`), Queue: queue,
+		MaxAttempts: 3, CreatedAt: now, RunAt: now,
+	}
+}
+
+// enqueueAndLease enqueues one task and leases it.
+func enqueueAndLease(t *testing.T, f fixture, queue, id string) ports.Lease {
+	t.Helper()
+	_, err := f.broker.Enqueue(t.Context(), newTask(f, queue, id))
+	require.NoError(t, err)
+	leases, err := f.broker.Dequeue(t.Context(), ports.DequeueParams{Queues: []string{queue}, Max: 1, LeaseFor: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, leases, 1)
+	return leases[0]
 }

@@ -1,0 +1,116 @@
+package redisbroker_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/popbox/popbox/adapters/redisbroker"
+	"github.com/popbox/popbox/domain"
+	"github.com/popbox/popbox/ports"
+)
+
+// TestEnqueueScriptTwiceStoresOnce replays the enqueue script as a go-redis
+// retry would after a lost reply: the second run must store nothing.
+func TestEnqueueScriptTwiceStoresOnce(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	k := redisbroker.QueueKeys(f.prefix, "q")
+	keys := []string{k["pending"], k["scheduled"], k["tasks"], k["wake"]}
+	args := []any{"t1", `{"type":"x","payload":{}}`, 0, 3, "", 0, f.clock.Now().UnixMilli()}
+
+	first, err := redisbroker.EnqueueScript.Run(t.Context(), f.client, keys, args...).Slice()
+	require.NoError(t, err)
+	require.Equal(t, []any{int64(1), "pending"}, first)
+
+	again, err := redisbroker.EnqueueScript.Run(t.Context(), f.client, keys, args...).Slice()
+	require.NoError(t, err)
+	require.EqualValues(t, 0, again[0], "a re-run must report the existing task")
+	require.Equal(t, "pending", again[2])
+
+	n, err := f.client.LLen(t.Context(), k["pending"]).Result()
+	require.NoError(t, err)
+	require.EqualValues(t, 1, n, "a re-run must not push the id twice")
+}
+
+// TestAckScriptTwiceSucceeds replays the ack script: the second run must
+// report success without changing anything.
+func TestAckScriptTwiceSucceeds(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	lease := enqueueAndLease(t, f, "q", "a")
+	k := redisbroker.QueueKeys(f.prefix, "q")
+	now := f.clock.Now().UnixMilli()
+	keys := []string{k["leases"], k["done"], k["tasks"]}
+	args := []any{"a", lease.Token, now, now - time.Hour.Milliseconds(), 100}
+
+	for run := 1; run <= 2; run++ {
+		ok, err := redisbroker.AckScript.Run(t.Context(), f.client, keys, args...).Int()
+		require.NoError(t, err)
+		require.Equal(t, 1, ok, "run %d of the same ack must succeed", run)
+	}
+	done, err := f.client.ZCard(t.Context(), k["done"]).Result()
+	require.NoError(t, err)
+	require.EqualValues(t, 1, done)
+	info, err := f.broker.Task(t.Context(), "a")
+	require.NoError(t, err)
+	require.Equal(t, domain.StateSucceeded, info.State)
+}
+
+func TestForgedTokenIsLeaseLost(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	lease := enqueueAndLease(t, f, "q", "a")
+	forged := lease
+	forged.Token = lease.Token + "x"
+
+	require.ErrorIs(t, f.broker.Ack(t.Context(), forged), domain.ErrLeaseLost)
+	require.ErrorIs(t, f.broker.Release(t.Context(), forged), domain.ErrLeaseLost)
+	err := f.broker.Retry(t.Context(), ports.RetryParams{Lease: forged, RunAt: f.clock.Now(), Error: "x"})
+	require.ErrorIs(t, err, domain.ErrLeaseLost)
+	require.ErrorIs(t, f.broker.Add(t.Context(), ports.DeadLetterParams{Lease: forged, Reason: "x"}), domain.ErrLeaseLost)
+	require.NoError(t, f.broker.Ack(t.Context(), lease), "the real token still works")
+}
+
+// TestScriptsSurviveFlushedCache empties the server's script cache, as a
+// restart does, and checks the pipelined path (Extend) and the plain path
+// (Ack) both load the scripts again.
+func TestScriptsSurviveFlushedCache(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	lease := enqueueAndLease(t, f, "q", "a")
+	require.NoError(t, f.client.ScriptFlush(t.Context()).Err())
+
+	got, err := f.broker.Extend(t.Context(), ports.ExtendParams{Leases: []ports.Lease{lease}, For: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, got, 1, "Extend must renew the lease after the script cache was flushed")
+
+	require.NoError(t, f.client.ScriptFlush(t.Context()).Err())
+	require.NoError(t, f.broker.Ack(t.Context(), lease))
+}
+
+// TestCompletedTasksAreForgottenAfterRetention checks that retention is
+// judged by the injected clock.
+func TestCompletedTasksAreForgottenAfterRetention(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	f := newFixture(t, newClient(t, srv.URL()), redisbroker.Config{CompletedRetention: time.Hour})
+	require.NoError(t, f.broker.Ack(t.Context(), enqueueAndLease(t, f, "q", "a")))
+
+	f.clock.Advance(time.Hour - time.Second)
+	_, err := f.broker.Recover(t.Context(), []string{"q"})
+	require.NoError(t, err)
+	_, err = f.broker.Task(t.Context(), "a")
+	require.NoError(t, err, "a succeeded task is remembered within its retention")
+
+	f.clock.Advance(2 * time.Second)
+	_, err = f.broker.Recover(t.Context(), []string{"q"})
+	require.NoError(t, err)
+	_, err = f.broker.Task(t.Context(), "a")
+	require.ErrorIs(t, err, domain.ErrTaskNotFound, "a succeeded task is forgotten after its retention")
+
+	res, err := f.broker.Enqueue(t.Context(), newTask(f, "q", "a"))
+	require.NoError(t, err)
+	require.False(t, res.Duplicate, "a forgotten id may be enqueued again")
+}
