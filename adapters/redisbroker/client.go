@@ -47,7 +47,10 @@ func NewClient(c ClientConfig) (redis.UniversalClient, error) {
 	return redis.NewUniversalClient(opts), nil
 }
 
-const defaultReadTimeout = 5 * time.Second
+const (
+	defaultReadTimeout = 5 * time.Second
+	defaultDialTimeout = 2 * time.Second
+)
 
 func (c ClientConfig) universalOptions() (*redis.UniversalOptions, error) {
 	switch {
@@ -83,6 +86,11 @@ func (c ClientConfig) universalOptions() (*redis.UniversalOptions, error) {
 		SentinelPassword: c.SentinelPassword,
 		ReadTimeout:      c.ReadTimeout,
 		IsClusterMode:    len(c.ClusterAddrs) > 0,
+		// A refused dial is retried once, not five times with backoff, so
+		// a request against a Redis that is down fails (503) within about
+		// a second instead of several.
+		DialTimeout:   defaultDialTimeout,
+		DialerRetries: 2,
 	}
 	if opts.ReadTimeout == 0 {
 		opts.ReadTimeout = defaultReadTimeout
