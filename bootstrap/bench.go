@@ -90,6 +90,7 @@ func parseBenchArgs(args []string, stderr io.Writer) (benchOptions, error) {
 	fs.IntVar(&cfg.PickupRepeats, "pickup-repeats", cfg.PickupRepeats, "first pickups measured; the median is reported")
 	fs.DurationVar(&cfg.PickupIdle, "pickup-idle", cfg.PickupIdle, "how long the worker idles before each first pickup")
 	fs.DurationVar(&cfg.PhaseTimeout, "phase-timeout", cfg.PhaseTimeout, "longest wait for a phase's tasks to be acked")
+	fs.StringVar(&cfg.Commit, "commit", "", "commit to report (default: the VCS revision built into the binary)")
 	if err := fs.Parse(args); err != nil {
 		return benchOptions{}, err
 	}

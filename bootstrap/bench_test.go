@@ -34,13 +34,14 @@ func TestParseBenchArgsEveryFlag(t *testing.T) {
 	opts, err := parseBenchArgs([]string{
 		"--redis", benchURL, "--prefix", "mine", "--n", "300", "--concurrency", "7", "--producers", "3",
 		"--batch", "4", "--phases", " drain, enq1 ,", "--paced-for", "250ms", "--pickup-repeats", "9",
-		"--pickup-idle", "20ms", "--phase-timeout", "1m",
+		"--pickup-idle", "20ms", "--phase-timeout", "1m", "--commit", "abc123",
 	}, io.Discard)
 	require.NoError(t, err)
 	require.Equal(t, "mine", opts.Prefix)
 	require.Equal(t, bench.Config{
 		N: 300, Concurrency: 7, Producers: 3, BatchSize: 4, Phases: []string{"drain", "enq1"},
 		PacedFor: 250 * time.Millisecond, PickupRepeats: 9, PickupIdle: 20 * time.Millisecond, PhaseTimeout: time.Minute,
+		Commit: "abc123",
 	}, opts.Config)
 }
 

@@ -100,6 +100,16 @@ func TestRunOnlySelectedPhasesAndDrainFillsItsOwnBacklog(t *testing.T) {
 	require.NotContains(t, d.Phases, bench.PhaseEnq1)
 }
 
+func TestRunReportsTheCommitItIsGiven(t *testing.T) {
+	t.Parallel()
+	cfg := tinyConfig()
+	cfg.Phases = []string{bench.PhaseEnq1}
+	cfg.Commit = "0123abc+dirty"
+	rep, _, all := runTiny(t, cfg)
+	require.Equal(t, "0123abc+dirty", rep.Commit)
+	require.Equal(t, "0123abc+dirty", all["commit"])
+}
+
 func TestRunRejectsInvalidConfig(t *testing.T) {
 	t.Parallel()
 	cfg := tinyConfig()

@@ -40,6 +40,10 @@ type Config struct {
 	PickupRepeats int           // first pickups measured (the median is reported); default 5
 	PickupIdle    time.Duration // how long the worker idles before each pickup; default 300ms
 	PhaseTimeout  time.Duration // longest wait for a phase's tasks to be acked; default 2m
+
+	// Commit is reported as Report.Commit; empty means the VCS revision
+	// stamped into the binary, if any.
+	Commit string
 }
 
 // DefaultConfig is the run issue 5 describes.

@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"runtime"
 	"runtime/debug"
 	"time"
@@ -57,7 +58,7 @@ func newReport(cfg Config, broker string, started time.Time) Report {
 		Cores:       runtime.NumCPU(),
 		GOMAXPROCS:  runtime.GOMAXPROCS(0),
 		Broker:      broker,
-		Commit:      commit(),
+		Commit:      cmp.Or(cfg.Commit, commit()),
 		StartedAt:   started.UTC().Format(time.RFC3339),
 		N:           cfg.N,
 		Concurrency: cfg.Concurrency,
