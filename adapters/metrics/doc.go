@@ -11,7 +11,8 @@
 //   - Handler wraps a ports.Handler: execution time, outcome (succeeded or
 //     failed) and how many executors are busy.
 //   - CollectQueues reports each queue's pending, scheduled, active and dead
-//     counts, read from QueuePort.Stats at scrape time (O(1) per queue).
+//     counts, read from QueuePort.Stats at scrape time (O(1) per queue), and
+//     whether the broker answered (popbox_queue_stats_up).
 //   - HTTPMiddleware counts HTTP requests and their durations by route
 //     template, method and status code.
 //
