@@ -84,7 +84,7 @@ func parseBenchArgs(args []string, stderr io.Writer) (benchOptions, error) {
 	fs.IntVar(&cfg.N, "n", cfg.N, "tasks of enq1, enqG, drain and e2e_split")
 	fs.IntVar(&cfg.Concurrency, "concurrency", cfg.Concurrency, "handlers a worker runs at once")
 	fs.IntVar(&cfg.Producers, "producers", cfg.Producers, "concurrent producers of enqG, e2e_split and the paced phases")
-	fs.IntVar(&cfg.BatchSize, "batch", cfg.BatchSize, "most tasks a worker leases per round trip (default: popbox's --batch-size default)")
+	fs.IntVar(&cfg.BatchSize, "batch", cfg.BatchSize, "most tasks a worker leases per round trip, as popbox's --batch-size")
 	phases := fs.String("phases", strings.Join(cfg.Phases, ","), "comma-separated phases to run")
 	fs.DurationVar(&cfg.PacedFor, "paced-for", cfg.PacedFor, "how long lat1000 and lat5000 enqueue")
 	fs.IntVar(&cfg.PickupRepeats, "pickup-repeats", cfg.PickupRepeats, "first pickups measured; the median is reported")

@@ -38,7 +38,7 @@ type Config struct {
 
 	PacedFor      time.Duration // how long lat1000 and lat5000 enqueue; default 3s
 	PickupRepeats int           // first pickups measured (the median is reported); default 5
-	PickupIdle    time.Duration // how long the worker idles before each pickup; default 300ms
+	PickupIdle    time.Duration // how long the worker idles before each pickup; default 1s
 	PhaseTimeout  time.Duration // longest wait for a phase's tasks to be acked; default 2m
 
 	// Commit is reported as Report.Commit; empty means the VCS revision
@@ -55,7 +55,7 @@ func DefaultConfig() Config {
 		Phases:        slices.Clone(AllPhases),
 		PacedFor:      3 * time.Second,
 		PickupRepeats: 5,
-		PickupIdle:    300 * time.Millisecond,
+		PickupIdle:    time.Second,
 		PhaseTimeout:  2 * time.Minute,
 	}
 }
