@@ -59,6 +59,7 @@ type apiDeps struct {
 }
 
 func newAPIServer(d apiDeps) (*httpapi.Server, error) {
+	traced, counted := tracing.Middleware(d.Tracing.TracerProvider()), d.Metrics.HTTPMiddleware()
 	router := httpapi.NewRouter(httpapi.Config{MaxBodyBytes: int64(d.Config.MaxPayload) + 64<<10}, httpapi.Deps{
 		Enqueuer:    d.Enqueuer,
 		Tasks:       d.Tasks,
@@ -66,10 +67,12 @@ func newAPIServer(d apiDeps) (*httpapi.Server, error) {
 		DeadLetters: d.Dead,
 		ReadyFunc:   d.Ready,
 		Log:         d.Log.Named("http"),
-	}, tracing.Middleware(d.Tracing.TracerProvider()), d.Metrics.HTTPMiddleware())
+	}, traced, counted)
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", d.Metrics.ScrapeHandler())
-	mux.Handle("/", router)
+	// Wrapped again outside the router so requests no route matches (404,
+	// 405) are traced and counted too; the inner instances name the route.
+	mux.Handle("/", traced(counted(router)))
 	srv := httpapi.NewServer(d.Config.HTTPAddr, mux)
 	d.Lifecycle.Append(fx.Hook{
 		OnStart: func(ctx context.Context) error {

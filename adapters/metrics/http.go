@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/gorilla/mux"
+
+	"github.com/popbox/popbox/adapters/httpstatus"
 )
 
 // HTTPMiddleware counts requests (popbox_http_requests_total) and times them
@@ -33,12 +35,12 @@ func (m *Metrics) HTTPMiddleware() mux.MiddlewareFunc {
 func (m *Metrics) serveCounted(next http.Handler, w http.ResponseWriter, r *http.Request) {
 	note := &routeNote{route: RouteTemplate(r)}
 	r = r.WithContext(context.WithValue(r.Context(), routeNoteKey{}, note))
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := httpstatus.NewRecorder(w)
 	start := m.opts.Clock.Now()
 	panicked := true
 	defer func() {
-		code := rec.status()
-		if panicked && !rec.wrote {
+		code := rec.Status()
+		if panicked && !rec.Wrote() {
 			code = http.StatusInternalServerError
 		}
 		method := boundedMethod(r.Method)
@@ -74,35 +76,4 @@ func boundedMethod(method string) string {
 		return method
 	}
 	return OtherLabel
-}
-
-// statusRecorder remembers the status code a handler sent.
-type statusRecorder struct {
-	http.ResponseWriter
-	code  int
-	wrote bool
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if !s.wrote {
-		s.code, s.wrote = code, true
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if !s.wrote {
-		s.code, s.wrote = http.StatusOK, true
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-func (s *statusRecorder) status() int {
-	if !s.wrote {
-		return http.StatusOK
-	}
-	return s.code
 }

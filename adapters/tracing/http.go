@@ -9,6 +9,8 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/popbox/popbox/adapters/httpstatus"
 )
 
 // Middleware traces each request in a SERVER span named "<method> <route
@@ -51,11 +53,11 @@ func serveTraced(tr trace.Tracer, next http.Handler, w http.ResponseWriter, r *h
 			semconv.UserAgentOriginal(r.UserAgent()),
 		))
 	nameByRoute(span, r)
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := httpstatus.NewRecorder(w)
 	panicked := true
 	defer func() {
-		code := rec.status()
-		if panicked && !rec.wrote {
+		code := rec.Status()
+		if panicked && !rec.Wrote() {
 			code = http.StatusInternalServerError
 		}
 		span.SetAttributes(semconv.HTTPResponseStatusCode(code))
@@ -78,35 +80,4 @@ func nameByRoute(span trace.Span, r *http.Request) {
 		span.SetName(r.Method + " " + tpl)
 		span.SetAttributes(semconv.HTTPRoute(tpl))
 	}
-}
-
-// statusRecorder remembers the status code a handler sent.
-type statusRecorder struct {
-	http.ResponseWriter
-	code  int
-	wrote bool
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	if !s.wrote {
-		s.code, s.wrote = code, true
-	}
-	s.ResponseWriter.WriteHeader(code)
-}
-
-func (s *statusRecorder) Write(b []byte) (int, error) {
-	if !s.wrote {
-		s.code, s.wrote = http.StatusOK, true
-	}
-	return s.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
-
-func (s *statusRecorder) status() int {
-	if !s.wrote {
-		return http.StatusOK
-	}
-	return s.code
 }
