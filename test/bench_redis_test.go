@@ -1,0 +1,214 @@
+package test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/popbox/popbox/adapters/memory"
+	"github.com/popbox/popbox/adapters/redisbroker"
+	"github.com/popbox/popbox/domain"
+	"github.com/popbox/popbox/ports"
+	"github.com/popbox/popbox/test/redisserver"
+)
+
+// The hot-path benchmarks of issue 5, on the Redis broker and on memory,
+// for benchstat to compare commits:
+//
+//	go test ./test -run '^$' -bench 'Enqueue|DequeueAck' -count 10 > new.txt
+//	benchstat old.txt new.txt
+//
+// On Redis they also report the server's CPU per operation (redis-us/op,
+// from INFO cpu), the figure issue 5 bounds.
+
+// hotPathBroker is a broker under benchmark and, for Redis, a way to read
+// the server's CPU time.
+type hotPathBroker struct {
+	ports.Broker
+	serverCPU func() time.Duration // nil for memory
+}
+
+// hotPathTargets lists the brokers the hot-path benchmarks run on. Each
+// call of a target's open gives a fresh broker (a new key prefix on the
+// Redis started once for the whole benchmark).
+func hotPathTargets(b *testing.B) []struct {
+	name string
+	open func(b *testing.B) hotPathBroker
+} {
+	srv := redisserver.Start(b)
+	var seq atomic.Int64
+	return []struct {
+		name string
+		open func(b *testing.B) hotPathBroker
+	}{
+		{"redis", func(b *testing.B) hotPathBroker {
+			return openRedisHotPath(b, srv.URL(), fmt.Sprintf("hotpath-%d-%d", time.Now().UnixNano(), seq.Add(1)))
+		}},
+		{"memory", func(*testing.B) hotPathBroker { return hotPathBroker{Broker: memory.New(memory.Config{})} }},
+	}
+}
+
+func openRedisHotPath(b *testing.B, url, prefix string) hotPathBroker {
+	client, err := redisbroker.NewClient(redisbroker.ClientConfig{URL: url})
+	require.NoError(b, err)
+	broker, err := redisbroker.New(client, redisbroker.Config{Prefix: prefix})
+	require.NoError(b, err)
+	admin, err := redisbroker.NewClient(redisbroker.ClientConfig{URL: url})
+	require.NoError(b, err)
+	b.Cleanup(func() {
+		ctx := context.Background()
+		for iter := admin.Scan(ctx, 0, prefix+":*", 1000).Iterator(); iter.Next(ctx); {
+			admin.Unlink(ctx, iter.Val())
+		}
+		_ = admin.Close()
+		_ = broker.Close()
+	})
+	return hotPathBroker{Broker: broker, serverCPU: func() time.Duration {
+		info, err := admin.Info(context.Background(), "cpu").Result()
+		require.NoError(b, err)
+		return parseRedisCPU(b, info)
+	}}
+}
+
+// parseRedisCPU sums used_cpu_sys and used_cpu_user of an INFO cpu reply.
+func parseRedisCPU(b *testing.B, info string) time.Duration {
+	var total float64
+	for _, line := range strings.Split(info, "\n") {
+		name, value, _ := strings.Cut(strings.TrimSpace(line), ":")
+		if name == "used_cpu_sys" || name == "used_cpu_user" {
+			v, err := strconv.ParseFloat(value, 64)
+			require.NoError(b, err)
+			total += v
+		}
+	}
+	require.Positive(b, total, "INFO cpu reports used_cpu_sys and used_cpu_user")
+	return time.Duration(total * float64(time.Second))
+}
+
+// measure runs the timed part of a benchmark of b.N operations and
+// reports the server CPU per operation when there is a server.
+func (h hotPathBroker) measure(b *testing.B, run func()) {
+	b.ReportAllocs()
+	var cpu0 time.Duration
+	if h.serverCPU != nil {
+		cpu0 = h.serverCPU()
+	}
+	b.ResetTimer()
+	run()
+	b.StopTimer()
+	if h.serverCPU != nil {
+		b.ReportMetric(float64(h.serverCPU()-cpu0)/float64(time.Microsecond)/float64(b.N), "redis-us/op")
+	}
+}
+
+func hotPathTask(id string) domain.Task {
+	now := time.Now()
+	return domain.Task{
+		ID: id, Type: "bench_noop", Queue: "hot", Payload: json.RawMessage(`{"n":1}`),
+		MaxAttempts: 3, CreatedAt: now, RunAt: now,
+	}
+}
+
+func hotPathIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = "t" + strconv.Itoa(i)
+	}
+	return ids
+}
+
+// BenchmarkEnqueue stores one new task per operation: from one goroutine
+// (a round trip each), and from GOMAXPROCS goroutines at once.
+func BenchmarkEnqueue(b *testing.B) {
+	for _, target := range hotPathTargets(b) {
+		b.Run(target.name+"/serial", func(b *testing.B) {
+			h := target.open(b)
+			ids := hotPathIDs(b.N)
+			ctx := context.Background()
+			h.measure(b, func() {
+				for i := range b.N {
+					if _, err := h.Enqueue(ctx, hotPathTask(ids[i])); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+		b.Run(target.name+"/parallel", func(b *testing.B) {
+			h := target.open(b)
+			ids := hotPathIDs(b.N)
+			var next atomic.Int64
+			ctx := context.Background()
+			h.measure(b, func() {
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if _, err := h.Enqueue(ctx, hotPathTask(ids[next.Add(1)-1])); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+		})
+	}
+}
+
+// BenchmarkDequeueAck leases and acks one task per operation, leasing up
+// to batch tasks per Dequeue, from a backlog filled before the timer.
+func BenchmarkDequeueAck(b *testing.B) {
+	for _, target := range hotPathTargets(b) {
+		for _, batch := range []int{1, 10} {
+			b.Run(fmt.Sprintf("%s/batch%d", target.name, batch), func(b *testing.B) {
+				h := target.open(b)
+				fillHotPath(b, h, b.N)
+				ctx := context.Background()
+				h.measure(b, func() {
+					for done := 0; done < b.N; {
+						leases, err := h.Dequeue(ctx, ports.DequeueParams{
+							Queues: []string{"hot"}, Max: min(batch, b.N-done), LeaseFor: time.Minute,
+						})
+						if err != nil {
+							b.Fatal(err)
+						}
+						for _, l := range leases {
+							if err := h.Ack(ctx, l); err != nil {
+								b.Fatal(err)
+							}
+						}
+						done += len(leases)
+					}
+				})
+			})
+		}
+	}
+}
+
+// fillHotPath enqueues n tasks from a few goroutines.
+func fillHotPath(b *testing.B, h hotPathBroker, n int) {
+	ids := hotPathIDs(n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				if _, err := h.Enqueue(context.Background(), hotPathTask(ids[i])); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+}
