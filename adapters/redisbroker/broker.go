@@ -20,8 +20,10 @@ type Broker struct {
 	cfg     Config
 	cluster bool
 
-	// known caches the queues this process has added to the queue set, so
-	// Enqueue pays the extra SADD once per queue and process.
+	// known maps the queues this process has added to the queue set to
+	// when it did, so Enqueue pays the extra SADD about once per queue and
+	// registerEvery, and a Redis that lost its data (no persistence) gets
+	// its queue set back soon.
 	known sync.Map
 }
 
@@ -75,15 +77,20 @@ func (b *Broker) keys(queue string) keys { return queueKeys(b.cfg.Prefix, queue)
 // so a task is never stored in a queue that Queues, Task or List cannot
 // find.
 func (b *Broker) register(ctx context.Context, queue string) error {
-	if _, ok := b.known.Load(queue); ok {
+	now := b.now()
+	if at, ok := b.known.Load(queue); ok && now.Sub(at.(time.Time)) < registerEvery {
 		return nil
 	}
 	if err := b.client.SAdd(ctx, queuesKey(b.cfg.Prefix), queue).Err(); err != nil {
 		return interpretError("register queue", err)
 	}
-	b.known.Store(queue, struct{}{})
+	b.known.Store(queue, now)
 	return nil
 }
+
+// registerEvery is how long Enqueue trusts its memory that a queue is in
+// the queue set.
+const registerEvery = time.Minute
 
 // knownQueues returns every queue in the queue set, sorted.
 func (b *Broker) knownQueues(ctx context.Context) ([]string, error) {

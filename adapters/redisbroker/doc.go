@@ -27,8 +27,8 @@
 // name in advance, yet touches only the queue's declared keys.
 //
 // The queue set sits outside every slot. Enqueue adds a queue with a plain
-// SADD before the queue's first task (once per process, then cached), never
-// from a script. Task, Get, Requeue and Delete know only an id, so they
+// SADD before storing a task (about once a minute per queue and process,
+// cached in between), never from a script. Task, Get, Requeue and Delete know only an id, so they
 // read the queue set and look the id up in every queue in one pipeline: ids
 // are unique within a queue, and when two queues share an id the
 // alphabetically first queue wins.
