@@ -72,7 +72,7 @@ func TestNewRefusesBlockTimeoutBeyondReadTimeout(t *testing.T) {
 	t.Parallel()
 	client, err := redisbroker.NewClient(redisbroker.ClientConfig{URL: "redis://127.0.0.1:1", ReadTimeout: time.Second})
 	require.NoError(t, err)
-	defer client.Close()
+	defer func() { _ = client.Close() }()
 	_, err = redisbroker.New(client, redisbroker.Config{BlockTimeout: 2 * time.Second})
 	requireField(t, err, "redis.block_timeout")
 }

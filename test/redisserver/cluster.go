@@ -91,7 +91,7 @@ func (c *Cluster) waitOK() error {
 
 func waitNodeOK(ctx context.Context, addr string, nodes int) error {
 	client := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
-	defer client.Close()
+	defer func() { _ = client.Close() }()
 	want := []string{"cluster_state:ok", "cluster_slots_ok:16384", "cluster_known_nodes:" + strconv.Itoa(nodes)}
 	var info string
 	for {

@@ -36,7 +36,7 @@ func dockerReachable() bool {
 		if err != nil {
 			return
 		}
-		defer provider.Close()
+		defer func() { _ = provider.Close() }()
 		dockerOK = provider.Health(ctx) == nil
 	})
 	return dockerOK

@@ -14,7 +14,7 @@ import (
 func ping(t *testing.T, addr string) error {
 	t.Helper()
 	c := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1, DialerRetries: 1})
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	return c.Ping(context.Background()).Err()
 }
 
@@ -23,7 +23,7 @@ func TestLocalProcessKillAndRestartKeepsAOFData(t *testing.T) {
 	srv := redisserver.Start(t, redisserver.WithLocalProcess(), redisserver.WithAOF())
 	require.Equal(t, "process", srv.Kind())
 	c := redis.NewClient(&redis.Options{Addr: srv.Addr()})
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	require.NoError(t, c.Set(t.Context(), "k", "v", 0).Err())
 
 	srv.Kill()
@@ -53,7 +53,7 @@ func TestClusterServesEveryNode(t *testing.T) {
 	cluster := redisserver.StartCluster(t, 3)
 	require.Len(t, cluster.Addrs(), 3)
 	c := redis.NewClusterClient(&redis.ClusterOptions{Addrs: cluster.Addrs()})
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	for _, key := range []string{"a", "b", "c", "d", "e", "f"} {
 		require.NoError(t, c.Set(t.Context(), key, key, 0).Err())
 	}
