@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
+	"sync"
 	"testing"
 	"time"
 
@@ -132,4 +133,31 @@ func TestRunStopsAtAFailingPhase(t *testing.T) {
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	require.ErrorContains(t, err, "phase e2e_split")
 	require.Contains(t, rep.Phases, bench.PhaseEnq1, "phases measured before the failure are kept")
+}
+
+func TestRunReportsServerWorkPerTask(t *testing.T) {
+	t.Parallel()
+	cfg := tinyConfig()
+	cfg.Phases = []string{bench.PhaseEnq1, bench.PhaseFirstPickup}
+	target := bench.NewMemoryTarget()
+	var mu sync.Mutex
+	calls := int64(0)
+	target.ServerStatsFunc = func(context.Context) (bench.ServerStats, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		return bench.ServerStats{
+			CPU:      time.Duration(calls) * 10 * time.Millisecond,
+			Commands: map[string]int64{"evalsha": calls * 1000, "sadd": 7, "info": calls},
+		}, nil
+	}
+	rep, err := bench.Run(context.Background(), cfg, target)
+	require.NoError(t, err)
+	enq1 := rep.Phases[bench.PhaseEnq1]
+	require.NotNil(t, enq1.RedisCPUUsPerTask)
+	require.InDelta(t, 50.0, *enq1.RedisCPUUsPerTask, 1e-9, "10ms over 200 tasks")
+	require.Equal(t, map[string]float64{"evalsha": 5}, enq1.RedisCommandsPerTask, "unchanged and INFO calls left out")
+	pickup := rep.Phases[bench.PhaseFirstPickup]
+	require.Nil(t, pickup.RedisCPUUsPerTask, "an idle worker's waits would swamp a per-task figure")
+	require.Nil(t, pickup.RedisCommandsPerTask)
 }

@@ -17,11 +17,10 @@ func (r *runner) enqueuePhase(ctx context.Context, phase string, g int) (PhaseRe
 		return PhaseResult{}, err
 	}
 	res := throughput(r.cfg.N, time.Since(start))
-	res.RedisCPUUsPerTask, err = m.cpuPerTask(ctx, r.cfg.N)
 	if phase == PhaseEnq1 {
 		r.enq1Filled = true
 	}
-	return res, err
+	return res, m.finish(ctx, &res, r.cfg.N)
 }
 
 // drain times a fresh worker emptying enq1's backlog, from its start to
@@ -56,8 +55,7 @@ func (r *runner) drain(ctx context.Context) (PhaseResult, error) {
 	if err := errors.Join(waitErr, w.stop(ctx)); err != nil {
 		return PhaseResult{}, err
 	}
-	res.RedisCPUUsPerTask, err = m.cpuPerTask(ctx, r.cfg.N)
-	if err != nil {
+	if err := m.finish(ctx, &res, r.cfg.N); err != nil {
 		return PhaseResult{}, err
 	}
 	return res, r.checkEmpty(ctx, queue)
@@ -109,7 +107,7 @@ func (r *runner) e2eSplit(ctx context.Context) (PhaseResult, error) {
 	if o.rep.PeakRSSMB > 0 {
 		res.PeakRSSMB = &o.rep.PeakRSSMB
 	}
-	if res.RedisCPUUsPerTask, err = m.cpuPerTask(ctx, r.cfg.N); err != nil {
+	if err := m.finish(ctx, &res, r.cfg.N); err != nil {
 		return PhaseResult{}, err
 	}
 	return res, r.checkEmpty(ctx, queue)

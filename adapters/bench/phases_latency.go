@@ -49,7 +49,7 @@ func (r *runner) paced(ctx context.Context, phase string, rate int) (PhaseResult
 		return PhaseResult{}, err
 	}
 	res.Latency = rec.summary()
-	if res.RedisCPUUsPerTask, err = m.cpuPerTask(ctx, n); err != nil {
+	if err := m.finish(ctx, &res, n); err != nil {
 		return PhaseResult{}, err
 	}
 	return res, r.checkEmpty(ctx, queue)

@@ -52,10 +52,10 @@ func NewRedisTarget(ctx context.Context, url, prefix string) (Target, error) {
 		return Target{}, fmt.Errorf("redis at %s: %w", url, err)
 	}
 	return Target{
-		Name:          "redis",
-		Version:       infoFields(info)["redis_version"],
-		OpenFunc:      func(context.Context) (ports.Broker, func() error, error) { return OpenRedis(url, prefix) },
-		ServerCPUFunc: func(ctx context.Context) (time.Duration, error) { return redisCPU(ctx, admin) },
+		Name:            "redis",
+		Version:         infoFields(info)["redis_version"],
+		OpenFunc:        func(context.Context) (ports.Broker, func() error, error) { return OpenRedis(url, prefix) },
+		ServerStatsFunc: func(ctx context.Context) (ServerStats, error) { return redisStats(ctx, admin) },
 		CleanupFunc: func(ctx context.Context) error {
 			err := deletePrefix(ctx, admin, prefix)
 			if cerr := admin.Close(); err == nil {
@@ -66,22 +66,35 @@ func NewRedisTarget(ctx context.Context, url, prefix string) (Target, error) {
 	}, nil
 }
 
-// redisCPU is the server's used_cpu_sys + used_cpu_user from INFO cpu.
-func redisCPU(ctx context.Context, c redis.UniversalClient) (time.Duration, error) {
-	info, err := c.Info(ctx, "cpu").Result()
+// redisStats reads used_cpu_sys + used_cpu_user from INFO cpu and the
+// calls of every command from INFO commandstats (commands that scripts run
+// count there too).
+func redisStats(ctx context.Context, c redis.UniversalClient) (ServerStats, error) {
+	info, err := c.Info(ctx, "cpu", "commandstats").Result()
 	if err != nil {
-		return 0, fmt.Errorf("INFO cpu: %w", err)
+		return ServerStats{}, fmt.Errorf("INFO: %w", err)
 	}
 	fields := infoFields(info)
 	var total float64
 	for _, name := range []string{"used_cpu_sys", "used_cpu_user"} {
 		v, err := strconv.ParseFloat(fields[name], 64)
 		if err != nil {
-			return 0, fmt.Errorf("INFO cpu: %s: %w", name, err)
+			return ServerStats{}, fmt.Errorf("INFO cpu: %s: %w", name, err)
 		}
 		total += v
 	}
-	return time.Duration(total * float64(time.Second)), nil
+	st := ServerStats{CPU: time.Duration(total * float64(time.Second)), Commands: make(map[string]int64)}
+	for name, value := range fields {
+		cmd, ok := strings.CutPrefix(name, "cmdstat_")
+		if !ok {
+			continue
+		}
+		calls, _, _ := strings.Cut(strings.TrimPrefix(value, "calls="), ",")
+		if n, err := strconv.ParseInt(calls, 10, 64); err == nil {
+			st.Commands[cmd] = n
+		}
+	}
+	return st, nil
 }
 
 // infoFields parses the name:value lines of an INFO reply.

@@ -30,7 +30,7 @@ type Report struct {
 
 // PhaseResult is what one phase measured. Optional figures are nil where
 // they do not apply: Latency only for the latency and pickup phases,
-// RedisCPUUsPerTask only on Redis, PeakRSSMB only where a worker ran.
+// RedisCPUUsPerTask and RedisCommandsPerTask only on Redis, PeakRSSMB only where a worker ran.
 type PhaseResult struct {
 	Tasks     int     `json:"tasks"`               // tasks enqueued (and, where a worker ran, acked)
 	Processed int     `json:"processed,omitempty"` // tasks whose ack the worker saw; absent for enqueue-only phases
@@ -39,7 +39,10 @@ type PhaseResult struct {
 
 	Latency           *Latency `json:"latency,omitempty"`
 	RedisCPUUsPerTask *float64 `json:"redis_cpu_us_per_task,omitempty"`
-	PeakRSSMB         *float64 `json:"peak_rss_mb,omitempty"`
+	// RedisCommandsPerTask is the calls per task of each command Redis
+	// ran, those run by scripts included: a diagnostic of round trips.
+	RedisCommandsPerTask map[string]float64 `json:"redis_commands_per_task,omitempty"`
+	PeakRSSMB            *float64           `json:"peak_rss_mb,omitempty"`
 }
 
 // Latency summarises the time from enqueue to handler start.

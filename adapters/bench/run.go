@@ -84,36 +84,44 @@ func queueOf(phase string) string {
 	return "bench-" + phase
 }
 
-// meter measures the broker server's CPU across a phase.
+// meter measures the broker server's work across a phase.
 type meter struct {
-	r    *runner
-	cpu0 time.Duration
+	stats  func(ctx context.Context) (ServerStats, error) // nil: no server
+	before ServerStats
 }
 
-// startMeter resets this process's peak RSS and reads the server's CPU.
+// startMeter resets this process's peak RSS and reads the server's
+// counters.
 func (r *runner) startMeter(ctx context.Context) (meter, error) {
 	resetPeakRSS()
-	m := meter{r: r}
-	if r.target.ServerCPUFunc == nil {
+	m := meter{stats: r.target.ServerStatsFunc}
+	if m.stats == nil {
 		return m, nil
 	}
-	cpu, err := r.target.ServerCPUFunc(ctx)
-	m.cpu0 = cpu
+	var err error
+	m.before, err = m.stats(ctx)
 	return m, err
 }
 
-// cpuPerTask is the server CPU spent since startMeter per task, in µs, or
-// nil when the target has no server.
-func (m meter) cpuPerTask(ctx context.Context, tasks int) (*float64, error) {
-	if m.r.target.ServerCPUFunc == nil || tasks == 0 {
-		return nil, nil
+// finish records in res the server's CPU and commands per task since
+// startMeter; it leaves them nil without a server.
+func (m meter) finish(ctx context.Context, res *PhaseResult, tasks int) error {
+	if m.stats == nil || tasks == 0 {
+		return nil
 	}
-	cpu, err := m.r.target.ServerCPUFunc(ctx)
+	after, err := m.stats(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	us := float64(cpu-m.cpu0) / float64(time.Microsecond) / float64(tasks)
-	return &us, nil
+	us := float64(after.CPU-m.before.CPU) / float64(time.Microsecond) / float64(tasks)
+	res.RedisCPUUsPerTask = &us
+	res.RedisCommandsPerTask = make(map[string]float64)
+	for cmd, calls := range after.Commands {
+		if d := calls - m.before.Commands[cmd]; d > 0 && cmd != "info" {
+			res.RedisCommandsPerTask[cmd] = float64(d) / float64(tasks)
+		}
+	}
+	return nil
 }
 
 // checkEmpty fails unless queue has nothing pending, active or scheduled:

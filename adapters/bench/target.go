@@ -20,10 +20,10 @@ type Target struct {
 	Version string // server version, reported for Redis
 
 	OpenFunc OpenFunc
-	// ServerCPUFunc returns the CPU time the broker's server has used so
-	// far; nil when there is no server (memory). Phases report the
-	// difference per task.
-	ServerCPUFunc func(ctx context.Context) (time.Duration, error)
+	// ServerStatsFunc returns the broker server's counters so far; nil
+	// when there is no server (memory). Phases report their differences
+	// per task.
+	ServerStatsFunc func(ctx context.Context) (ServerStats, error)
 	// SplitWorkerFunc runs the worker of the e2e_split phase; nil runs it
 	// in this process (InProcessSplitWorker), which is all a memory broker
 	// allows.
@@ -31,6 +31,12 @@ type Target struct {
 	// CleanupFunc removes everything the run stored and releases the
 	// target. Run does not call it: the caller owns the target.
 	CleanupFunc func(ctx context.Context) error
+}
+
+// ServerStats are a broker server's cumulative counters.
+type ServerStats struct {
+	CPU      time.Duration    // CPU time the server used, system and user
+	Commands map[string]int64 // calls per command name, lower case
 }
 
 // NewMemoryTarget measures a fresh in-memory broker. Every role shares it,
