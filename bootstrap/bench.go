@@ -53,20 +53,20 @@ func RunBench(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "popbox bench:", err)
+		benchFail(stderr, "popbox bench", err)
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	rep, err := runBench(ctx, opts, stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "popbox bench:", err)
+		benchFail(stderr, "popbox bench", err)
 		return 1
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(rep); err != nil {
-		fmt.Fprintln(stderr, "popbox bench:", err)
+		benchFail(stderr, "popbox bench", err)
 		return 1
 	}
 	return 0
@@ -192,19 +192,19 @@ func benchWorkerArgs(opts benchOptions, p bench.SplitParams, timeout time.Durati
 func runBenchWorker(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o, err := parseBenchWorkerArgs(args, stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "popbox bench worker:", err)
+		benchFail(stderr, "popbox bench worker", err)
 		return 2
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	b, closeBroker, err := bench.OpenRedis(o.RedisURL, o.Prefix)
 	if err != nil {
-		fmt.Fprintln(stderr, "popbox bench worker:", err)
+		benchFail(stderr, "popbox bench worker", err)
 		return 1
 	}
 	defer func() { _ = closeBroker() }()
 	if err := bench.ServeSplitWorker(ctx, b, o.Split, o.Timeout, stdin, stdout); err != nil {
-		fmt.Fprintln(stderr, "popbox bench worker:", err)
+		benchFail(stderr, "popbox bench worker", err)
 		return 1
 	}
 	return 0
@@ -232,4 +232,10 @@ func benchPhaseList(s string) []string {
 		}
 	}
 	return out
+}
+
+// benchFail reports err on stderr; there is nowhere else to report a
+// failure to write there.
+func benchFail(stderr io.Writer, who string, err error) {
+	_, _ = fmt.Fprintf(stderr, "%s: %v\n", who, err)
 }

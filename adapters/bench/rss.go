@@ -16,7 +16,7 @@ func peakRSSMB(pid string) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("peak rss: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to flush
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:")
