@@ -1,9 +1,11 @@
 package test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
@@ -211,4 +213,59 @@ func fillHotPath(b *testing.B, h hotPathBroker, n int) {
 	for err := range errs {
 		b.Fatal(err)
 	}
+}
+
+// TestBenchCommandOnRedis runs a tiny `popbox bench` against a real Redis:
+// every phase reports, every task is acked, e2e_split's worker runs as a
+// child process, and the run's keys are gone afterwards.
+func TestBenchCommandOnRedis(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t)
+	prefix := fmt.Sprintf("benchcmd-%d", time.Now().UnixNano())
+	cmd := exec.Command(popboxBinary(t), "bench", "--redis", srv.URL(), "--prefix", prefix,
+		"--n", "300", "--concurrency", "10", "--producers", "3", "--paced-for", "200ms",
+		"--pickup-repeats", "2", "--pickup-idle", "50ms", "--phase-timeout", "30s")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	require.NoError(t, cmd.Run(), "cmd/popbox must dispatch `popbox bench ...` to bootstrap.RunBench; stderr:\n%s", stderr.String())
+
+	var rep struct {
+		Phases map[string]struct {
+			Tasks     int                `json:"tasks"`
+			Processed int                `json:"processed"`
+			TasksPerS float64            `json:"tasks_per_s"`
+			CPU       *float64           `json:"redis_cpu_us_per_task"`
+			Commands  map[string]float64 `json:"redis_commands_per_task"`
+			RSS       *float64           `json:"peak_rss_mb"`
+			Latency   map[string]float64 `json:"latency"`
+		} `json:"phases"`
+		Broker string `json:"broker"`
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &rep), "stdout holds one JSON object:\n%s", stdout.String())
+	require.Equal(t, "redis", rep.Broker)
+	require.Len(t, rep.Phases, 7)
+	for name, p := range rep.Phases {
+		require.Positive(t, p.Tasks, name)
+		require.Positive(t, p.TasksPerS, name)
+		if name != "first_pickup" {
+			require.NotNil(t, p.CPU, "%s reports Redis CPU", name)
+			require.NotEmpty(t, p.Commands, "%s reports Redis commands", name)
+		}
+		if name != "enq1" && name != "enqG" {
+			require.Equal(t, p.Tasks, p.Processed, "%s: every task acked", name)
+			require.NotNil(t, p.RSS, name)
+		}
+	}
+	require.Contains(t, rep.Phases["lat1000"].Latency, "p99_ms")
+
+	admin, err := redisbroker.NewClient(redisbroker.ClientConfig{URL: srv.URL()})
+	require.NoError(t, err)
+	defer func() { _ = admin.Close() }()
+	var left []string
+	iter := admin.Scan(context.Background(), 0, prefix+":*", 1000).Iterator()
+	for iter.Next(context.Background()) {
+		left = append(left, iter.Val())
+	}
+	require.NoError(t, iter.Err())
+	require.Empty(t, left, "the bench deletes its keys")
 }
