@@ -2,7 +2,6 @@ package bootstrap
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"go.uber.org/fx"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/popbox/popbox/adapters/memory"
 	"github.com/popbox/popbox/adapters/metrics"
+	"github.com/popbox/popbox/adapters/redisbroker"
 	"github.com/popbox/popbox/adapters/tracing"
 	"github.com/popbox/popbox/ports"
 )
@@ -51,7 +51,40 @@ func newMemoryBroker(cfg Config, clock ports.Clock) (rawBroker, ReadyFunc, error
 }
 
 func newRedisBroker(lc fx.Lifecycle, cfg Config, clock ports.Clock, log *zap.Logger) (rawBroker, ReadyFunc, error) {
-	_, _, _, _ = lc, cfg, clock, log
-	_ = time.Second
-	return rawBroker{}, nil, errors.New("the redis broker is not wired yet")
+	client, err := redisbroker.NewClient(redisbroker.ClientConfig{
+		URL:            cfg.RedisURL,
+		SentinelMaster: cfg.RedisSentinelMaster,
+		SentinelAddrs:  cfg.RedisSentinelAddrs,
+		ClusterAddrs:   cfg.RedisClusterAddrs,
+	})
+	if err != nil {
+		return rawBroker{}, nil, err
+	}
+	b, err := redisbroker.New(client, redisbroker.Config{
+		Prefix:             cfg.RedisPrefix,
+		Clock:              clock,
+		CompletedRetention: cfg.CompletedTTL,
+	})
+	if err != nil {
+		_ = client.Close()
+		return rawBroker{}, nil, err
+	}
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			// An unreachable Redis is not fatal: the API answers 503 and
+			// workers reconnect by themselves once it is back.
+			ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+			defer cancel()
+			warnings, err := b.CheckServer(ctx)
+			if err != nil {
+				log.Error("redis is not reachable yet; continuing, tasks will be refused with 503 until it is", zap.Error(err))
+			}
+			for _, w := range warnings {
+				log.Warn("redis configuration can lose tasks", zap.String("warning", w))
+			}
+			return nil
+		},
+		OnStop: func(context.Context) error { return b.Close() },
+	})
+	return rawBroker{b}, b.Ping, nil
 }

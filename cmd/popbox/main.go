@@ -21,8 +21,12 @@ func main() {
 }
 
 // run starts PopBox with args and blocks until SIGINT or SIGTERM, then
-// shuts down gracefully. It returns the process exit code.
+// shuts down gracefully; `popbox bench ...` runs the benchmark instead. It
+// returns the process exit code.
 func run(args []string, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "bench" {
+		return bootstrap.RunBench(args[1:], os.Stdout, stderr)
+	}
 	cfg, err := bootstrap.Load(bootstrap.LoadParams{Args: args, LookupEnv: os.LookupEnv, Output: stderr})
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
