@@ -46,7 +46,7 @@ func Settings() []Setting {
 		{"retry-max-delay", "POPBOX_RETRY_MAX_DELAY", domain.DefaultRetryPolicy.MaxDelay.String(), "longest retry delay", duration(func(c *Config) *time.Duration { return &c.Retry.MaxDelay })},
 		{"retry-max-attempts", "POPBOX_RETRY_MAX_ATTEMPTS", strconv.Itoa(domain.DefaultRetryPolicy.MaxAttempts), "attempts before a task is dead-lettered (a task may set its own)", integer(func(c *Config) *int { return &c.Retry.MaxAttempts })},
 		{"max-payload-bytes", "POPBOX_MAX_PAYLOAD_BYTES", strconv.Itoa(domain.DefaultLimits.MaxPayloadBytes), "largest accepted task payload", integer(func(c *Config) *int { return &c.MaxPayload })},
-		{"completed-ttl", "POPBOX_COMPLETED_TTL", "24h", "how long succeeded tasks stay visible to GET /task/{id}", duration(func(c *Config) *time.Duration { return &c.CompletedTTL })},
+		{"completed-ttl", "POPBOX_COMPLETED_TTL", "1h", "how long succeeded tasks stay visible to GET /task/{id} and count as duplicates (Redis memory grows with throughput × this)", duration(func(c *Config) *time.Duration { return &c.CompletedTTL })},
 		{"dead-letter-max-age", "POPBOX_DEAD_LETTER_MAX_AGE", "168h", "dead letters older than this are expired (0 keeps them)", duration(func(c *Config) *time.Duration { return &c.DeadMaxAge })},
 		{"dead-letter-max-size", "POPBOX_DEAD_LETTER_MAX_SIZE", "100000", "most dead letters kept per queue, newest first (0: no limit)", integer(func(c *Config) *int { return &c.DeadMaxSize })},
 		{"report-dir", "POPBOX_REPORT_DIR", filepath.Join(os.TempDir(), "popbox-reports"), "where generate_report writes its files", str(func(c *Config) *string { return &c.ReportDir })},
