@@ -2,8 +2,6 @@ package bootstrap
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -49,7 +47,7 @@ func Settings() []Setting {
 		{"completed-ttl", "POPBOX_COMPLETED_TTL", "1h", "how long succeeded tasks stay visible to GET /task/{id} and count as duplicates (Redis memory grows with throughput × this)", duration(func(c *Config) *time.Duration { return &c.CompletedTTL })},
 		{"dead-letter-max-age", "POPBOX_DEAD_LETTER_MAX_AGE", "168h", "dead letters older than this are expired (0 keeps them)", duration(func(c *Config) *time.Duration { return &c.DeadMaxAge })},
 		{"dead-letter-max-size", "POPBOX_DEAD_LETTER_MAX_SIZE", "100000", "most dead letters kept per queue, newest first (0: no limit)", integer(func(c *Config) *int { return &c.DeadMaxSize })},
-		{"report-dir", "POPBOX_REPORT_DIR", filepath.Join(os.TempDir(), "popbox-reports"), "where generate_report writes its files", str(func(c *Config) *string { return &c.ReportDir })},
+		{"report-dir", "POPBOX_REPORT_DIR", "", "where generate_report writes its files; empty: popbox-reports under the OS temp dir ($TMPDIR or /tmp)", str(func(c *Config) *string { return &c.ReportDir })},
 		{"log-level", "POPBOX_LOG_LEVEL", "info", "debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
 		{"log-format", "POPBOX_LOG_FORMAT", "json", "json (production) or console (development)", str(func(c *Config) *string { return &c.LogFormat })},
 		{"traces-exporter", "OTEL_TRACES_EXPORTER", "none", "none, console or otlp (standard OpenTelemetry variable)", str(func(c *Config) *string { return &c.TracesExporter })},
