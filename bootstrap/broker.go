@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -51,6 +52,7 @@ func newMemoryBroker(cfg Config, clock ports.Clock) (rawBroker, ReadyFunc, error
 }
 
 func newRedisBroker(lc fx.Lifecycle, cfg Config, clock ports.Clock, log *zap.Logger) (rawBroker, ReadyFunc, error) {
+	redis.SetLogger(redisLog{log.Named("go-redis").Sugar()})
 	client, err := redisbroker.NewClient(redisbroker.ClientConfig{
 		URL:            cfg.RedisURL,
 		SentinelMaster: cfg.RedisSentinelMaster,
@@ -88,3 +90,9 @@ func newRedisBroker(lc fx.Lifecycle, cfg Config, clock ports.Clock, log *zap.Log
 	})
 	return rawBroker{b}, b.Ping, nil
 }
+
+// redisLog sends go-redis's own messages (dial failures, reconnects) into
+// the process's structured log instead of plain stderr lines.
+type redisLog struct{ log *zap.SugaredLogger }
+
+func (l redisLog) Printf(_ context.Context, format string, v ...any) { l.log.Warnf(format, v...) }
