@@ -48,6 +48,7 @@ type Config struct {
 	DeadMaxAge     time.Duration
 	DeadMaxSize    int
 	ReportDir      string
+	TestHandlers   bool
 	LogLevel       string
 	LogFormat      string
 	TracesExporter string

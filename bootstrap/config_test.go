@@ -86,6 +86,7 @@ func TestInvalidSettingsNameTheSetting(t *testing.T) {
 		"weight of stranger": {env: map[string]string{"POPBOX_QUEUE_WEIGHTS": "other=2"}, setting: "POPBOX_QUEUE_WEIGHTS"},
 		"bad backoff":        {env: map[string]string{"POPBOX_RETRY_BACKOFF": "fibonacci"}, setting: "POPBOX_RETRY_*"},
 		"bad exporter":       {env: map[string]string{"OTEL_TRACES_EXPORTER": "zipkin"}, setting: "OTEL_TRACES_EXPORTER"},
+		"not a bool":         {env: map[string]string{"POPBOX_TEST_HANDLERS": "maybe"}, setting: "POPBOX_TEST_HANDLERS"},
 		"bad log format":     {args: []string{"--log-format", "xml"}, setting: "POPBOX_LOG_FORMAT"},
 	}
 	for name, tc := range cases {
@@ -98,6 +99,16 @@ func TestInvalidSettingsNameTheSetting(t *testing.T) {
 			require.Contains(t, err.Error(), tc.setting)
 		})
 	}
+}
+
+func TestBareBooleanFlag(t *testing.T) {
+	t.Parallel()
+	c, err := load(t, []string{"--test-handlers"}, nil)
+	require.NoError(t, err)
+	require.True(t, c.TestHandlers)
+	c, err = load(t, []string{"--test-handlers=false"}, map[string]string{"POPBOX_TEST_HANDLERS": "true"})
+	require.NoError(t, err)
+	require.False(t, c.TestHandlers, "the flag wins over the environment")
 }
 
 func TestRedisSplitRolesAccepted(t *testing.T) {

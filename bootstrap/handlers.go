@@ -1,6 +1,9 @@
 package bootstrap
 
 import (
+	"maps"
+	"path/filepath"
+
 	"go.uber.org/fx"
 	"go.uber.org/zap"
 
@@ -20,6 +23,10 @@ var handlersModule = fx.Module("handlers",
 
 func newRegistry(cfg Config, log *zap.Logger, m *metrics.Metrics, tp *tracing.Provider) (*application.Registry, error) {
 	builtin := handlers.Builtin(log.Named("handler"), handlers.ReportConfig{Dir: cfg.ReportDir})
+	if cfg.TestHandlers {
+		log.Warn("fault-test handlers registered (test.sleep, test.panic); never enable this in production")
+		maps.Copy(builtin, handlers.Fault(markerDir(cfg.ReportDir)))
+	}
 	wrapped := make(map[string]ports.Handler, len(builtin))
 	for name, h := range builtin {
 		wrapped[name] = tracing.Handler(tp.TracerProvider(), m.Handler(name, h))
@@ -29,4 +36,13 @@ func newRegistry(cfg Config, log *zap.Logger, m *metrics.Metrics, tp *tracing.Pr
 		return nil, err
 	}
 	return reg, nil
+}
+
+// markerDir is where test.sleep writes its run markers: a "runs" folder
+// beside the reports.
+func markerDir(reportDir string) string {
+	if reportDir == "" {
+		reportDir = handlers.DefaultReportDir()
+	}
+	return filepath.Join(reportDir, "runs")
 }

@@ -25,9 +25,11 @@ func Load(p LoadParams) (Config, error) {
 	fset.SetOutput(p.Output)
 	envFile := fset.String("env-file", ".env", "optional file of KEY=value settings, below the environment in precedence")
 	settings := Settings()
-	flagValues := make(map[string]*string, len(settings))
+	flagValues := make(map[string]*flagValue, len(settings))
 	for _, s := range settings {
-		flagValues[s.Flag] = fset.String(s.Flag, s.Default, fmt.Sprintf("%s (env %s)", s.Help, s.Env))
+		fv := &flagValue{v: s.Default, isBool: s.Default == "false" || s.Default == "true"}
+		flagValues[s.Flag] = fv
+		fset.Var(fv, s.Flag, fmt.Sprintf("%s (env %s)", s.Help, s.Env))
 	}
 	if err := fset.Parse(p.Args); err != nil {
 		return Config{}, err
@@ -52,7 +54,7 @@ func Load(p LoadParams) (Config, error) {
 			v, from = ev, "environment"
 		}
 		if setFlags[s.Flag] {
-			v, from = *flagValues[s.Flag], "flag"
+			v, from = flagValues[s.Flag].v, "flag"
 		}
 		if err := s.apply(&c, v); err != nil {
 			return Config{}, &SettingError{Setting: s.Env, Reason: fmt.Sprintf("(from %s) %v", from, err)}
@@ -60,3 +62,22 @@ func Load(p LoadParams) (Config, error) {
 	}
 	return c, c.Validate()
 }
+
+// flagValue holds a flag's text for the setting to parse; boolean settings
+// may be given bare (--test-handlers means --test-handlers=true).
+type flagValue struct {
+	v      string
+	isBool bool
+}
+
+func (f *flagValue) String() string {
+	if f == nil {
+		return ""
+	}
+	return f.v
+}
+
+func (f *flagValue) Set(v string) error { f.v = v; return nil }
+
+// IsBoolFlag tells package flag that the value may be left out.
+func (f *flagValue) IsBoolFlag() bool { return f.isBool }

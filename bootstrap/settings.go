@@ -48,6 +48,7 @@ func Settings() []Setting {
 		{"dead-letter-max-age", "POPBOX_DEAD_LETTER_MAX_AGE", "168h", "dead letters older than this are expired (0 keeps them)", duration(func(c *Config) *time.Duration { return &c.DeadMaxAge })},
 		{"dead-letter-max-size", "POPBOX_DEAD_LETTER_MAX_SIZE", "100000", "most dead letters kept per queue, newest first (0: no limit)", integer(func(c *Config) *int { return &c.DeadMaxSize })},
 		{"report-dir", "POPBOX_REPORT_DIR", "", "where generate_report writes its files; empty: popbox-reports under the OS temp dir ($TMPDIR or /tmp)", str(func(c *Config) *string { return &c.ReportDir })},
+		{"test-handlers", "POPBOX_TEST_HANDLERS", "false", "also register test.sleep and test.panic, for PopBox's own fault tests; keep off in production", boolean(func(c *Config) *bool { return &c.TestHandlers })},
 		{"log-level", "POPBOX_LOG_LEVEL", "info", "debug, info, warn or error", str(func(c *Config) *string { return &c.LogLevel })},
 		{"log-format", "POPBOX_LOG_FORMAT", "json", "json (production) or console (development)", str(func(c *Config) *string { return &c.LogFormat })},
 		{"traces-exporter", "OTEL_TRACES_EXPORTER", "none", "none, console or otlp (standard OpenTelemetry variable)", str(func(c *Config) *string { return &c.TracesExporter })},
@@ -82,6 +83,17 @@ func integer(field func(*Config) *int) func(*Config, string) error {
 			return fmt.Errorf("want a whole number, got %q", v)
 		}
 		*field(c) = n
+		return nil
+	}
+}
+
+func boolean(field func(*Config) *bool) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(strings.TrimSpace(v))
+		if err != nil {
+			return fmt.Errorf("want true or false, got %q", v)
+		}
+		*field(c) = b
 		return nil
 	}
 }

@@ -57,17 +57,17 @@ func (e redisEnv) args(role, addr string, extra ...string) []string {
 	return append(args, extra...)
 }
 
-func (e redisEnv) startAPI(t *testing.T) string {
+func (e redisEnv) startAPI(t *testing.T, extra ...string) string {
 	t.Helper()
 	addr := freeAddr(t)
-	startPopbox(t, addr, e.args("api", addr))
+	startPopbox(t, addr, e.args("api", addr, extra...))
 	return "http://" + addr
 }
 
-func (e redisEnv) startWorker(t *testing.T) *proc {
+func (e redisEnv) startWorker(t *testing.T, extra ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
-	return startPopbox(t, addr, e.args("worker", addr))
+	return startPopbox(t, addr, e.args("worker", addr, extra...))
 }
 
 // postReport enqueues a generate_report task and returns the status code
