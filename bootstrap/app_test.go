@@ -13,6 +13,8 @@ import (
 	"go.uber.org/fx"
 
 	"github.com/popbox/popbox/bootstrap"
+	"github.com/popbox/popbox/domain"
+	"github.com/popbox/popbox/ports"
 )
 
 func TestEveryRoleWiresUp(t *testing.T) {
@@ -74,4 +76,44 @@ func TestBothRolesServeAndRunATask(t *testing.T) {
 	m, _ := io.ReadAll(r.Body)
 	_ = r.Body.Close()
 	require.Contains(t, string(m), "popbox_")
+}
+
+// TestEmbeddedHandlerRuns embeds PopBox the way README.md shows: a handler
+// of the program's own, registered with WithHandler, receives its tasks.
+func TestEmbeddedHandlerRuns(t *testing.T) {
+	t.Parallel()
+	cfg, err := load(t, []string{"--http-addr", "127.0.0.1:0", "--log-level", "error"}, nil)
+	require.NoError(t, err)
+	got := make(chan domain.Task, 1)
+	resize := ports.HandlerFunc(func(_ context.Context, task domain.Task) error {
+		got <- task
+		return nil
+	})
+	var addr bootstrap.HTTPAddr
+	app := fx.New(bootstrap.Options(cfg), bootstrap.WithHandler("resize_image", resize), fx.Populate(&addr), fx.NopLogger)
+	require.NoError(t, app.Err())
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, app.Start(ctx))
+	defer func() { require.NoError(t, app.Stop(ctx)) }()
+
+	resp, err := http.Post("http://"+addr()+"/task", "application/json",
+		strings.NewReader(`{"type":"resize_image","payload":{"w":640}}`))
+	require.NoError(t, err)
+	_ = resp.Body.Close()
+	require.Equal(t, http.StatusAccepted, resp.StatusCode)
+	select {
+	case task := <-got:
+		require.JSONEq(t, `{"w":640}`, string(task.Payload))
+	case <-ctx.Done():
+		t.Fatal("the embedded handler never ran")
+	}
+}
+
+func TestWithHandlerRefusesABuiltinType(t *testing.T) {
+	t.Parallel()
+	cfg, err := load(t, []string{"--http-addr", "127.0.0.1:0"}, nil)
+	require.NoError(t, err)
+	app := fx.New(bootstrap.Options(cfg), bootstrap.WithHandler("send_email", ports.HandlerFunc(func(context.Context, domain.Task) error { return nil })), fx.NopLogger)
+	require.ErrorContains(t, app.Err(), "send_email")
 }
