@@ -12,6 +12,10 @@ import (
 const (
 	DefaultDeadLetterLimit = 50
 	MaxDeadLetterLimit     = 1000
+	// MaxDeadLetterOffset bounds how deep a page may start: listing every
+	// queue reads offset+limit letters of each, so deeper pages cost the
+	// broker too much (narrow by queue, or purge, instead).
+	MaxDeadLetterOffset = 100_000
 )
 
 // DeadLetters is the operator's view of the dead-letter queue: it validates
@@ -27,7 +31,8 @@ func NewDeadLetters(port ports.DeadLetterPort) *DeadLetters {
 
 // List returns a page of dead letters, most recent failure first. A zero
 // Limit means DefaultDeadLetterLimit and larger limits are capped at
-// MaxDeadLetterLimit; a negative limit or offset, or an invalid queue name,
+// MaxDeadLetterLimit; a negative limit, an offset outside 0 to
+// MaxDeadLetterOffset, or an invalid queue name,
 // fails with a *domain.ValidationError naming the field.
 func (d *DeadLetters) List(ctx context.Context, p ports.ListDeadLettersParams) (ports.DeadLetterPage, error) {
 	switch {
@@ -38,8 +43,8 @@ func (d *DeadLetters) List(ctx context.Context, p ports.ListDeadLettersParams) (
 	case p.Limit > MaxDeadLetterLimit:
 		p.Limit = MaxDeadLetterLimit
 	}
-	if p.Offset < 0 {
-		return ports.DeadLetterPage{}, invalidField("offset", "must not be negative")
+	if p.Offset < 0 || p.Offset > MaxDeadLetterOffset {
+		return ports.DeadLetterPage{}, invalidField("offset", "must be between 0 and %d", MaxDeadLetterOffset)
 	}
 	if err := validateOptionalQueue(p.Queue); err != nil {
 		return ports.DeadLetterPage{}, err

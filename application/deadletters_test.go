@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -105,14 +106,19 @@ func TestDeadLettersListDefaultsAndCapsLimit(t *testing.T) {
 func TestDeadLettersListRejectsBadParams(t *testing.T) {
 	t.Parallel()
 	dl := application.NewDeadLetters(setupBroker(t).broker)
-	cases := map[string]ports.ListDeadLettersParams{
-		"limit":  {Limit: -1},
-		"offset": {Offset: -1},
-		"queue":  {Queue: "no spaces"},
+	cases := []struct {
+		field string
+		p     ports.ListDeadLettersParams
+	}{
+		{"limit", ports.ListDeadLettersParams{Limit: -1}},
+		{"offset", ports.ListDeadLettersParams{Offset: -1}},
+		{"offset", ports.ListDeadLettersParams{Offset: application.MaxDeadLetterOffset + 1}},
+		{"offset", ports.ListDeadLettersParams{Offset: math.MaxInt}},
+		{"queue", ports.ListDeadLettersParams{Queue: "no spaces"}},
 	}
-	for field, p := range cases {
-		_, err := dl.List(t.Context(), p)
-		requireField(t, err, field)
+	for _, tc := range cases {
+		_, err := dl.List(t.Context(), tc.p)
+		requireField(t, err, tc.field)
 	}
 }
 

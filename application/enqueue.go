@@ -1,6 +1,7 @@
 package application
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -107,7 +108,9 @@ func NewEnqueuer(cfg EnqueueConfig, q ports.QueuePort, reg *Registry, clock port
 // requests fail with a *domain.ValidationError naming the field (its Err is
 // domain.ErrUnknownTaskType for a type no handler is registered for, and
 // domain.ErrPayloadTooLarge for an oversized payload). A request whose ID was
-// already enqueued returns the first task with Duplicate set.
+// already enqueued returns the first task with Duplicate set, or, when it
+// asked for different work under that ID, a *domain.ValidationError on
+// "id" wrapping domain.ErrIdempotencyConflict.
 func (e *Enqueuer) Enqueue(ctx context.Context, req EnqueueRequest) (ports.EnqueueResult, error) {
 	task, err := e.buildTask(req)
 	if err != nil {
@@ -117,7 +120,27 @@ func (e *Enqueuer) Enqueue(ctx context.Context, req EnqueueRequest) (ports.Enque
 	if err != nil {
 		return ports.EnqueueResult{}, fmt.Errorf("enqueue task %s: %w", task.ID, err)
 	}
+	if res.Duplicate && !sameWork(res.Task, task) {
+		return ports.EnqueueResult{}, &domain.ValidationError{
+			Field: "id", Err: domain.ErrIdempotencyConflict,
+			Reason: fmt.Sprintf("%q was already used for a different task (its type, queue or payload differ)", task.ID),
+		}
+	}
 	return res, nil
+}
+
+// sameWork reports whether a repeated request asks for the task that is
+// stored: same type, queue and payload (whitespace aside). A repeat that
+// differs must not be answered as if it were stored.
+func sameWork(stored, asked domain.Task) bool {
+	if stored.Type != asked.Type || stored.Queue != asked.Queue {
+		return false
+	}
+	var a, b bytes.Buffer
+	if json.Compact(&a, stored.Payload) != nil || json.Compact(&b, asked.Payload) != nil {
+		return bytes.Equal(stored.Payload, asked.Payload)
+	}
+	return bytes.Equal(a.Bytes(), b.Bytes())
 }
 
 func (e *Enqueuer) buildTask(req EnqueueRequest) (domain.Task, error) {

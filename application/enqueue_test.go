@@ -1,6 +1,7 @@
 package application_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -94,17 +95,44 @@ func TestEnqueueIsIdempotent(t *testing.T) {
 	require.NoError(t, err)
 
 	b.clock.Advance(time.Second)
-	req.Payload = json.RawMessage(`{"to":"other@example.com"}`)
+	req.Payload = compactless(req.Payload)
 	again, err := b.enq.Enqueue(t.Context(), req)
 	require.NoError(t, err)
 	require.True(t, again.Duplicate)
 	require.Equal(t, first.Task.ID, again.Task.ID)
-	require.JSONEq(t, string(first.Task.Payload), string(again.Task.Payload), "the first task wins")
-	require.Equal(t, first.Task.CreatedAt, again.Task.CreatedAt)
+	require.Equal(t, first.Task.CreatedAt, again.Task.CreatedAt, "the first task is returned")
 
 	stats, err := b.broker.Stats(t.Context(), domain.DefaultQueue)
 	require.NoError(t, err)
 	require.EqualValues(t, 1, stats.Pending)
+}
+
+// compactless re-spaces a JSON payload: the same work, other bytes.
+func compactless(p json.RawMessage) json.RawMessage {
+	var out bytes.Buffer
+	_ = json.Indent(&out, p, "", "  ")
+	return out.Bytes()
+}
+
+func TestEnqueueRefusesAKeyReusedForOtherWork(t *testing.T) {
+	t.Parallel()
+	b := setupEnqueue(t, application.EnqueueConfig{})
+	req := emailRequest()
+	req.ID = "once"
+	_, err := b.enq.Enqueue(t.Context(), req)
+	require.NoError(t, err)
+
+	other := req
+	other.Payload = json.RawMessage(`{"to":"other@example.com"}`)
+	_, err = b.enq.Enqueue(t.Context(), other)
+	require.ErrorIs(t, err, domain.ErrIdempotencyConflict, "a different payload under the same key is not the stored task")
+	var ve *domain.ValidationError
+	require.ErrorAs(t, err, &ve)
+	require.Equal(t, "id", ve.Field)
+
+	stats, err := b.broker.Stats(t.Context(), domain.DefaultQueue)
+	require.NoError(t, err)
+	require.EqualValues(t, 1, stats.Pending, "nothing else was stored")
 }
 
 func TestEnqueueRejectsInvalidRequests(t *testing.T) {

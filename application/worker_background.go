@@ -10,7 +10,7 @@ import (
 // tick, and cancels the handlers whose lease the broker no longer honours.
 func (w *Worker) heartbeatLoop() {
 	w.every(w.cfg.HeartbeatEvery, func() {
-		sent := w.flights.leases()
+		sent := w.flights.leases(w.deps.Clock.Now())
 		if len(sent) == 0 {
 			return
 		}

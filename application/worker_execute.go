@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/popbox/popbox/domain"
 	"github.com/popbox/popbox/ports"
@@ -23,17 +24,26 @@ func (w *Worker) execute(lease ports.Lease) {
 	}
 	h, ok := w.deps.Handlers.Handler(task.Type)
 	if !ok {
-		w.deadLetter(obsCtx, k, task, domain.ReasonUnknownType)
+		// Retried like any failure rather than buried at once: during a
+		// rolling deploy the API may know a type before every worker does.
+		w.fail(obsCtx, k, task, fmt.Errorf("%s %q: no handler registered in this worker", domain.ReasonUnknownType, task.Type))
 		return
+	}
+	timeout := task.Timeout
+	if timeout == 0 {
+		timeout = w.cfg.DefaultTimeout
 	}
 	ctx, cancel := context.WithCancelCause(w.runCtx)
 	defer cancel(nil)
-	if !w.flights.start(k, cancel) {
+	// A handler that ignores its context keeps its slot, but not its lease
+	// beyond one lease period past its timeout: the task then runs again.
+	renewUntil := w.deps.Clock.Now().Add(timeout + w.cfg.LeaseFor)
+	if !w.flights.start(k, cancel, renewUntil) {
 		return // lease lost while waiting; already reported
 	}
 	w.deps.Observer.TaskStarted(ctx, task)
 	began := w.deps.Clock.Now()
-	err := w.run(ctx, h, task)
+	err := w.run(ctx, h, task, timeout)
 	obsCtx = context.WithoutCancel(ctx)
 	switch {
 	case err == nil:
@@ -49,11 +59,7 @@ func (w *Worker) execute(lease ports.Lease) {
 
 // run calls the handler under the task's timeout, turning a panic into an
 // ordinary, retryable error.
-func (w *Worker) run(ctx context.Context, h ports.Handler, task domain.Task) (err error) {
-	timeout := task.Timeout
-	if timeout == 0 {
-		timeout = w.cfg.DefaultTimeout
-	}
+func (w *Worker) run(ctx context.Context, h ports.Handler, task domain.Task, timeout time.Duration) (err error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	defer func() {
@@ -101,21 +107,19 @@ func (w *Worker) release(ctx context.Context, k flightKey, task domain.Task) {
 	}
 }
 
-// settleAttempts bounds the broker calls made to report one outcome.
-// Should they all fail, the lease expires and the broker's Recover gives
-// the task back: it runs again rather than being lost.
-const settleAttempts = 3
-
-// settle reports an outcome with call, retrying broker errors with backoff
-// while the heartbeat keeps the lease alive. It reports whether the broker
-// accepted it; a lost lease goes to Observer.LeaseLost.
+// settle reports an outcome with call, retrying broker errors with capped
+// backoff for as long as the heartbeat keeps the lease alive: giving up
+// early would let the lease expire and turn a success on the last attempt
+// into a dead letter. It stops when the broker accepts the outcome, when
+// the lease is lost (reported to Observer.LeaseLost) or at shutdown, and
+// reports whether the broker accepted it.
 func (w *Worker) settle(ctx context.Context, k flightKey, task domain.Task, op string,
 	call func(context.Context, ports.Lease) error) bool {
 	if _, ok := w.flights.settle(k); !ok {
 		return false // the heartbeat lost the lease and reported it
 	}
 	pause := newBackoff(w.cfg.BrokerBackoff)
-	for attempt := 1; ; attempt++ {
+	for {
 		err := call(w.settleCtx, w.flights.current(k))
 		switch {
 		case err == nil:
@@ -125,7 +129,7 @@ func (w *Worker) settle(ctx context.Context, k flightKey, task domain.Task, op s
 			return false
 		}
 		w.deps.Observer.BrokerError(ctx, op, err)
-		if attempt == settleAttempts || !sleep(w.settleCtx, pause.pause()) {
+		if w.flights.isLost(k) || !sleep(w.settleCtx, pause.pause()) {
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/popbox/popbox/domain"
 	"github.com/popbox/popbox/ports"
@@ -14,6 +15,9 @@ type flight struct {
 	cancel   context.CancelCauseFunc // set once the handler runs
 	settling bool                    // the outcome is being reported to the broker
 	lost     bool                    // the broker no longer honours the lease
+	// renewUntil ends the heartbeat's renewals of a handler that overran
+	// its timeout and ignores its context; zero until the handler starts.
+	renewUntil time.Time
 }
 
 // flightKey identifies a task across lease renewals.
@@ -44,15 +48,23 @@ func (f *flights) remove(k flightKey) {
 
 // start records the cancel function of the handler about to run and
 // reports false if the lease was lost before it could start.
-func (f *flights) start(k flightKey, cancel context.CancelCauseFunc) bool {
+func (f *flights) start(k flightKey, cancel context.CancelCauseFunc, renewUntil time.Time) bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	fl, ok := f.m[k]
 	if !ok || fl.lost {
 		return false
 	}
-	fl.cancel = cancel
+	fl.cancel, fl.renewUntil = cancel, renewUntil
 	return true
+}
+
+// isLost reports whether the lease of k is known to be lost.
+func (f *flights) isLost(k flightKey) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	fl, ok := f.m[k]
+	return !ok || fl.lost
 }
 
 // settle marks the task as being settled and returns its current lease, or
@@ -78,11 +90,16 @@ func (f *flights) current(k flightKey) ports.Lease {
 	return ports.Lease{}
 }
 
-func (f *flights) leases() []ports.Lease {
+// leases returns the leases to renew at now: all but those of handlers
+// running past their renewUntil while not settling.
+func (f *flights) leases(now time.Time) []ports.Lease {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := make([]ports.Lease, 0, len(f.m))
 	for _, fl := range f.m {
+		if !fl.settling && !fl.renewUntil.IsZero() && now.After(fl.renewUntil) {
+			continue
+		}
 		out = append(out, fl.lease)
 	}
 	return out

@@ -165,3 +165,50 @@ func TestWorkerRecoversTasksOfCrashedWorkers(t *testing.T) {
 	require.Equal(t, 2, <-attempts, "the crashed attempt counts")
 	require.NotEmpty(t, b.obs.of("recovered", ""))
 }
+
+// A success on the last attempt must not become a dead letter because the
+// broker was briefly unreachable: the ack is retried for as long as the
+// lease holds, well past a handful of tries.
+func TestWorkerKeepsRetryingTheAckOfALastAttempt(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	calls := newCounter()
+	b.handle("job", func(_ context.Context, task domain.Task) error { calls.inc(task.ID); return nil })
+	q := &faultyQueue{QueuePort: b.broker, ackFailures: 12, ackErr: fmt.Errorf("ack: %w", domain.ErrBrokerUnavailable)}
+	b.startWorker(nil, q)
+	task := b.enqueue("job", func(task *domain.Task) { task.MaxAttempts = 1 })
+
+	b.obs.wait(t, "succeeded", task.ID, 1)
+	b.waitState(task.ID, domain.StateSucceeded)
+	require.Equal(t, 1, calls.get(task.ID))
+	require.Len(t, b.obs.of("broker_error", ""), 12)
+	require.Empty(t, b.obs.of("dead", task.ID))
+}
+
+// A handler that ignores its context keeps its executor, but its lease is
+// renewed only until one lease period past its timeout; then the broker
+// gives the task back and it runs again.
+func TestWorkerStopsRenewingAHandlerThatIgnoresItsTimeout(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	calls := newCounter()
+	release := make(chan struct{})
+	b.handle("stuck", func(_ context.Context, task domain.Task) error {
+		if calls.inc(task.ID) == 1 {
+			<-release // ignores ctx
+		}
+		return nil
+	})
+	b.startWorker(func(c *application.WorkerConfig) {
+		c.Concurrency = 2
+		c.LeaseFor = 200 * time.Millisecond
+		c.DefaultTimeout = 100 * time.Millisecond
+	}, nil)
+	task := b.enqueue("stuck", nil)
+
+	b.obs.wait(t, "succeeded", task.ID, 1)
+	require.Equal(t, 2, calls.get(task.ID), "the second run came from the expired lease")
+	info := b.waitState(task.ID, domain.StateSucceeded)
+	require.Equal(t, 2, info.Attempt)
+	close(release)
+}

@@ -198,17 +198,23 @@ func TestWorkerDeadLettersPermanentFailureAtOnce(t *testing.T) {
 	require.Empty(t, b.obs.of("retrying", task.ID))
 }
 
-func TestWorkerDeadLettersUnknownType(t *testing.T) {
+// An unknown type is retried like a failure (the API may know a type before
+// every worker of a rolling deploy does) and dead-lettered on the last
+// attempt, without a handler ever starting.
+func TestWorkerDeadLettersUnknownTypeAfterItsAttempts(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	b.handle("known", func(context.Context, domain.Task) error { return nil })
 	b.startWorker(nil, nil)
-	task := b.enqueue("unknown", func(task *domain.Task) { task.MaxAttempts = 5 })
+	task := b.enqueue("unknown", func(task *domain.Task) { task.MaxAttempts = 3 })
 
 	dl := b.deadLetter(task.ID)
-	require.Equal(t, domain.ReasonUnknownType, dl.Reason)
+	require.Contains(t, dl.Reason, domain.ReasonUnknownType)
+	require.Contains(t, dl.Reason, `"unknown"`)
+	require.Equal(t, 3, dl.Task.Attempt)
 	dead := b.obs.wait(t, "dead", task.ID, 1)
-	require.Equal(t, domain.ReasonUnknownType, dead[0].reason)
+	require.Contains(t, dead[0].reason, domain.ReasonUnknownType)
+	require.Len(t, b.obs.of("retrying", task.ID), 2)
 	require.Empty(t, b.obs.of("started", task.ID))
 }
 

@@ -28,11 +28,14 @@ func Options(cfg Config) fx.Option {
 		brokerModule(cfg.Broker),
 		handlersModule,
 	}
-	if cfg.Role != RoleWorker {
-		opts = append(opts, apiModule)
-	}
+	// fx stops hooks in reverse order of registration: the API is added
+	// after the worker so that at shutdown it stops taking tasks first, and
+	// the worker still runs (or gives back) whatever was accepted.
 	if cfg.Role != RoleAPI {
 		opts = append(opts, workerModule)
+	}
+	if cfg.Role != RoleWorker {
+		opts = append(opts, apiModule)
 	}
 	if cfg.Role == RoleWorker && cfg.MetricsAddr != "" {
 		opts = append(opts, workerHTTPModule)

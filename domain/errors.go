@@ -18,6 +18,9 @@ var (
 	ErrUnknownTaskType = errors.New("unknown task type")
 	// ErrPayloadTooLarge means the task payload exceeds the configured limit.
 	ErrPayloadTooLarge = errors.New("payload too large")
+	// ErrIdempotencyConflict means a task id (idempotency key) was reused
+	// for a different task: another type, queue or payload.
+	ErrIdempotencyConflict = errors.New("idempotency key reused for a different task")
 	// ErrLeaseLost means the caller no longer holds the lease it presented:
 	// it expired and the task was given back, or another worker holds it now.
 	// The broker refuses the operation so the task's newer state survives.

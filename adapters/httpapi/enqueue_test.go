@@ -67,10 +67,14 @@ func TestEnqueueIdempotencyKey(t *testing.T) {
 
 	// The same key with the same id in the body is no conflict.
 	again := e.do(t, http.MethodPost, "/task",
-		`{"id":"order-42","type":"send_email","payload":{"other":true}}`, "Idempotency-Key", "order-42")
+		`{"id":"order-42","type":"send_email","payload":{"to": "a@example.com", "subject": "s", "body": "b"}}`, "Idempotency-Key", "order-42")
 	require.Equal(t, http.StatusOK, again.Code, again.Body.String())
 	require.Equal(t, enqueued{ID: "order-42", Queue: "default", State: "pending", Duplicate: true}, decode[enqueued](t, again))
 	require.Equal(t, "/task/order-42", again.Header().Get("Location"))
+
+	// The same key for other work is refused, never answered as stored.
+	other := e.do(t, http.MethodPost, "/task", `{"type":"send_email","payload":{"other":true}}`, "Idempotency-Key", "order-42")
+	requireError(t, other, http.StatusConflict, "idempotency_conflict", "id")
 
 	info, err := e.broker.Task(context.Background(), "order-42")
 	require.NoError(t, err)
@@ -81,7 +85,7 @@ func TestEnqueueDuplicateReportsCurrentState(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	e.bury(t, "dup-1", "default", "boom")
-	rec := e.do(t, http.MethodPost, "/task", `{"id":"dup-1","type":"send_email","payload":{}}`)
+	rec := e.do(t, http.MethodPost, "/task", `{"id":"dup-1","type":"send_email","payload":{"to":"a@example.com"}}`)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	require.Equal(t, enqueued{ID: "dup-1", Queue: "default", State: "dead", Duplicate: true}, decode[enqueued](t, rec))
 }

@@ -57,6 +57,7 @@ var errorTable = []errorRule{
 	{target: errInvalidJSON, status: http.StatusBadRequest, code: "invalid_json", message: "request body is not valid JSON"},
 	{target: errUnknownField, status: http.StatusBadRequest, code: "unknown_field", message: "unknown field"},
 	{target: domain.ErrUnknownTaskType, status: http.StatusUnprocessableEntity, code: "unknown_task_type", message: "unknown task type", field: "type"},
+	{target: domain.ErrIdempotencyConflict, status: http.StatusConflict, code: "idempotency_conflict", message: "idempotency key reused for a different task", field: "id"},
 	{target: domain.ErrInvalid, status: http.StatusBadRequest, code: "invalid_field", message: "invalid request"},
 	{target: domain.ErrTaskNotFound, status: http.StatusNotFound, code: "task_not_found", message: "task not found"},
 	{target: domain.ErrDeadLetterNotFound, status: http.StatusNotFound, code: "dead_letter_not_found", message: "dead letter not found"},
