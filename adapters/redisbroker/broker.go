@@ -25,6 +25,9 @@ type Broker struct {
 	// registerEvery, and a Redis that lost its data (no persistence) gets
 	// its queue set back soon.
 	known sync.Map
+
+	// acks coalesces concurrent Acks of a queue into one script call.
+	acks coalescer[ackItem, bool]
 }
 
 var _ ports.Broker = (*Broker)(nil)
@@ -45,7 +48,9 @@ func New(client redis.UniversalClient, cfg Config) (*Broker, error) {
 	if rt := readTimeout(client); rt > 0 && rt <= cfg.BlockTimeout {
 		return nil, invalid("redis.block_timeout", "must be below the client's read timeout (%s)", rt)
 	}
-	return &Broker{client: client, cfg: cfg, cluster: cluster}, nil
+	b := &Broker{client: client, cfg: cfg, cluster: cluster}
+	b.acks.flushFunc = b.ackBatch
+	return b, nil
 }
 
 // readTimeout is the client's read timeout, or 0 when unknown or disabled.

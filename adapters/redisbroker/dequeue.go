@@ -72,7 +72,7 @@ func (b *Broker) claim(ctx context.Context, p ports.DequeueParams) ([]ports.Leas
 		k := b.keys(queue)
 		reply, err := claimScript.Run(ctx, b.client,
 			[]string{k.pending, k.leases, k.tasks, k.wake},
-			p.Max-len(out), millis(expires), millis(now), prefix+"."+queue,
+			min(p.Max-len(out), maxScriptBatch), millis(expires), millis(now), prefix+"."+queue,
 		).Slice()
 		if err != nil {
 			// Leases already taken stay valid; the caller gets them now

@@ -32,23 +32,25 @@ func queueKeys(prefix, queue string) keys {
 func queuesKey(prefix string) string { return prefix + ":queues" }
 
 // Task fields in the tasks hash: the field named by the bare id holds the
-// immutable part of the task as JSON; the mutable parts live in fields
-// "<id>|<name>" so scripts change them without decoding JSON. '|' never
+// immutable part of the task as JSON; what changes lives in fields
+// "<id>|<name>" so scripts change it without decoding JSON. '|' never
 // appears in a valid id (domain.ValidateID).
+//
+// Everything the hot path changes is packed into the one meta field,
+// "state|attempt|max|runat|updated|token" (runat and updated in unix ms,
+// "0" for the zero time; token empty when no lease is current, kept after
+// an ack so a repeated ack succeeds), so a claim or an ack reads and writes
+// one field per task. The error and reason fields exist only once a task
+// failed or died.
 const (
-	fieldState   = "state"   // domain.State
-	fieldAttempt = "attempt" // attempts started
-	fieldMax     = "max"     // MaxAttempts
-	fieldToken   = "token"   // current lease token, kept after an ack
-	fieldError   = "error"   // LastError
-	fieldRunAt   = "runat"   // RunAt, unix ms; "0" for the zero time
-	fieldUpdated = "updated" // last state change, unix ms
-	fieldReason  = "reason"  // dead-letter reason
+	fieldMeta   = "meta"   // packed state|attempt|max|runat|updated|token
+	fieldError  = "error"  // LastError
+	fieldReason = "reason" // dead-letter reason
 )
 
 // recordFields is the order in which scripts and reads return a task's
 // fields (after the bare-id data field); decodeRecord relies on it.
-var recordFields = []string{fieldState, fieldAttempt, fieldMax, fieldToken, fieldError, fieldRunAt, fieldUpdated, fieldReason}
+var recordFields = []string{fieldMeta, fieldError, fieldReason}
 
 // recordArgs returns the hash fields of task id in recordFields order,
 // data first, as HMGET arguments.

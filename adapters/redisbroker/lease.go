@@ -6,16 +6,38 @@ import (
 	"github.com/popbox/popbox/ports"
 )
 
-// Ack marks the leased task succeeded. Running it again with the same
-// lease succeeds, so a retried Ack is harmless.
+// Ack marks the leased task succeeded and returns once that is stored in
+// Redis. Concurrent acks of one queue are coalesced: those that arrive
+// while an ack script for the queue is in flight go out together in the
+// next call (see coalescer). Running it again with the same lease
+// succeeds, so a retried Ack is harmless.
 func (b *Broker) Ack(ctx context.Context, lease ports.Lease) error {
-	k := b.keys(lease.Task.Queue)
-	now := b.now()
-	ok, err := ackScript.Run(ctx, b.client,
-		[]string{k.leases, k.done, k.tasks},
-		lease.Task.ID, lease.Token, millis(now), millis(now.Add(-b.cfg.CompletedRetention)), b.cfg.BatchLimit,
-	).Bool()
+	ok, err := b.acks.do(ctx, lease.Task.Queue, ackItem{id: lease.Task.ID, token: lease.Token})
 	return b.fenced("ack", lease, ok, err)
+}
+
+// ackItem is one lease to ack.
+type ackItem struct{ id, token string }
+
+// ackBatch acks items of one queue in one script call and reports, per
+// item, whether its lease was current.
+func (b *Broker) ackBatch(ctx context.Context, queue string, items []ackItem) ([]bool, error) {
+	k := b.keys(queue)
+	now := b.now()
+	args := make([]any, 0, 3+2*len(items))
+	args = append(args, millis(now), millis(now.Add(-b.cfg.CompletedRetention)), b.cfg.BatchLimit)
+	for _, it := range items {
+		args = append(args, it.id, it.token)
+	}
+	flags, err := ackScript.Run(ctx, b.client, []string{k.leases, k.done, k.tasks}, args...).Int64Slice()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(flags))
+	for i, f := range flags {
+		out[i] = f == 1
+	}
+	return out, nil
 }
 
 // Retry records p.Error and makes the task pending at p.RunAt: at once when
@@ -61,12 +83,13 @@ func (b *Broker) Extend(ctx context.Context, p ports.ExtendParams) ([]ports.Leas
 		return nil, invalid("for", "must be positive")
 	}
 	expires := b.now().Add(p.For)
-	byQueue, order := groupByQueue(p.Leases)
-	calls := make([]scriptCall, len(order))
-	for i, queue := range order {
-		k := b.keys(queue)
-		args := []any{millis(expires)}
-		for _, l := range byQueue[queue] {
+	groups := groupByQueue(p.Leases)
+	calls := make([]scriptCall, len(groups))
+	for i, g := range groups {
+		k := b.keys(g.queue)
+		args := make([]any, 0, 1+2*len(g.leases))
+		args = append(args, millis(expires))
+		for _, l := range g.leases {
 			args = append(args, l.Task.ID, l.Token)
 		}
 		calls[i] = scriptCall{script: extendScript, keys: []string{k.leases, k.tasks}, args: args}
@@ -76,13 +99,13 @@ func (b *Broker) Extend(ctx context.Context, p ports.ExtendParams) ([]ports.Leas
 		return nil, interpretError("extend", err)
 	}
 	var out []ports.Lease
-	for i, queue := range order {
+	for i, g := range groups {
 		renewed, err := replies[i].Int64Slice()
 		if err != nil {
 			return nil, interpretError("extend", err)
 		}
 		for _, n := range renewed {
-			l := byQueue[queue][n-1]
+			l := g.leases[n-1]
 			l.ExpiresAt = expires
 			out = append(out, l)
 		}
@@ -90,8 +113,15 @@ func (b *Broker) Extend(ctx context.Context, p ports.ExtendParams) ([]ports.Leas
 	return out, nil
 }
 
-// groupByQueue splits leases by queue, keeping first-seen queue order.
-func groupByQueue(leases []ports.Lease) (map[string][]ports.Lease, []string) {
+// leaseGroup is up to maxScriptBatch leases of one queue: one extend call.
+type leaseGroup struct {
+	queue  string
+	leases []ports.Lease
+}
+
+// groupByQueue splits leases by queue, keeping first-seen queue order, and
+// splits queues with more than maxScriptBatch leases into several groups.
+func groupByQueue(leases []ports.Lease) []leaseGroup {
 	byQueue := map[string][]ports.Lease{}
 	var order []string
 	for _, l := range leases {
@@ -101,5 +131,13 @@ func groupByQueue(leases []ports.Lease) (map[string][]ports.Lease, []string) {
 		}
 		byQueue[q] = append(byQueue[q], l)
 	}
-	return byQueue, order
+	var groups []leaseGroup
+	for _, q := range order {
+		for all := byQueue[q]; len(all) > 0; {
+			n := min(len(all), maxScriptBatch)
+			groups = append(groups, leaseGroup{queue: q, leases: all[:n]})
+			all = all[n:]
+		}
+	}
+	return groups
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/popbox/popbox/domain"
@@ -59,19 +60,46 @@ func decodeRecord(queue, id string, vals []any) (rec record, found bool, err err
 	if err := json.Unmarshal([]byte(raw), &d); err != nil {
 		return record{}, false, fmt.Errorf("redis broker: decode task %s: %w", id, err)
 	}
-	f := func(i int) string { s, _ := vals[i+1].(string); return s }
+	metaText, _ := vals[1].(string)
+	m, err := parseMeta(metaText)
+	if err != nil {
+		return record{}, false, fmt.Errorf("redis broker: task %s: %w", id, err)
+	}
+	lastError, _ := vals[2].(string)
+	reason, _ := vals[3].(string)
 	rec = record{
 		task: domain.Task{
 			ID: id, Type: d.Type, Payload: d.Payload, Queue: queue,
-			Attempt: atoi(f(1)), MaxAttempts: atoi(f(2)), Timeout: d.Timeout,
-			CreatedAt: d.CreatedAt, RunAt: fromMillis(f(5)), LastError: f(4), Headers: d.Headers,
+			Attempt: m.attempt, MaxAttempts: m.max, Timeout: d.Timeout,
+			CreatedAt: d.CreatedAt, RunAt: m.runAt, LastError: lastError, Headers: d.Headers,
 		},
-		state:   domain.State(f(0)),
-		token:   f(3),
-		updated: fromMillis(f(6)),
-		reason:  f(7),
+		state:   m.state,
+		token:   m.token,
+		updated: m.updated,
+		reason:  reason,
 	}
 	return rec, true, nil
+}
+
+// meta is the packed meta field of a task (see fieldMeta).
+type meta struct {
+	state        domain.State
+	attempt, max int
+	runAt        time.Time
+	updated      time.Time
+	token        string
+}
+
+// parseMeta reads "state|attempt|max|runat|updated|token".
+func parseMeta(s string) (meta, error) {
+	parts := strings.SplitN(s, "|", 6)
+	if len(parts) != 6 {
+		return meta{}, fmt.Errorf("malformed meta %q", s)
+	}
+	return meta{
+		state: domain.State(parts[0]), attempt: atoi(parts[1]), max: atoi(parts[2]),
+		runAt: fromMillis(parts[3]), updated: fromMillis(parts[4]), token: parts[5],
+	}, nil
 }
 
 // millis renders t as unix milliseconds, the zero time as "0".

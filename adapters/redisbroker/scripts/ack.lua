@@ -1,37 +1,55 @@
--- ack.lua: mark a leased task succeeded, then forget succeeded tasks whose
--- retention has passed. Acking again with the same token succeeds.
+-- ack.lua: mark leased tasks succeeded, then forget succeeded tasks whose
+-- retention has passed. One call acks a whole batch with a fixed number of
+-- commands. Acking again with the same token succeeds.
 --
 -- KEYS[1] leases  zset of leased task ids by lease expiry (unix ms)
 -- KEYS[2] done    zset of succeeded task ids by success time (unix ms)
 -- KEYS[3] tasks   hash of every task field of the queue
--- ARGV[1] task id
--- ARGV[2] lease token
--- ARGV[3] now, unix ms
--- ARGV[4] retention cutoff, unix ms: tasks succeeded before it are forgotten
--- ARGV[5] most succeeded tasks to forget in this call
+-- ARGV[1] now, unix ms
+-- ARGV[2] retention cutoff, unix ms: tasks succeeded before it are forgotten
+-- ARGV[3] most succeeded tasks to forget in this call
+-- ARGV[4], ARGV[5], ... pairs of task id and lease token (at most 1000)
 --
--- Returns 1 when the task is succeeded under this token; 0 when the token
--- is not the task's current lease (the lease was lost).
+-- Returns one number per pair, in order: 1 when the task is succeeded
+-- under that token; 0 when the token is not the task's current lease (the
+-- lease was lost).
 local leases, done, tasks = KEYS[1], KEYS[2], KEYS[3]
-local id = ARGV[1]
+local now = ARGV[1]
 
-local function forget(gone)
-  redis.call('HDEL', tasks, gone, gone .. '|state', gone .. '|attempt', gone .. '|max',
-    gone .. '|token', gone .. '|error', gone .. '|runat', gone .. '|updated', gone .. '|reason')
+local fields = {}
+for i = 4, #ARGV, 2 do fields[#fields + 1] = ARGV[i] .. '|meta' end
+local metas = redis.call('HMGET', tasks, unpack(fields))
+
+local out, sets, ids, scores = {}, {}, {}, {}
+for n = 1, #fields do
+  local id, token, m = ARGV[2 * n + 2], ARGV[2 * n + 3], metas[n]
+  out[n] = 0
+  if m then
+    -- meta is state|attempt|max|runat|updated|token.
+    local state, attempt, max, runat, current = string.match(m, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|[^|]*|(.*)$')
+    if current == token and state == 'succeeded' then
+      out[n] = 1
+    elseif current == token and state == 'active' then
+      out[n] = 1
+      sets[#sets + 1] = fields[n]
+      sets[#sets + 1] = 'succeeded|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. now .. '|' .. token
+      ids[#ids + 1] = id
+      scores[#scores + 1], scores[#scores + 2] = now, id
+    end
+  end
 end
 
-local state, token = unpack(redis.call('HMGET', tasks, id .. '|state', id .. '|token'))
-if token ~= ARGV[2] then return 0 end
-if state == 'succeeded' then return 1 end
-if state ~= 'active' then return 0 end
-
-redis.call('ZREM', leases, id)
-redis.call('ZADD', done, ARGV[3], id)
-redis.call('HSET', tasks, id .. '|state', 'succeeded', id .. '|updated', ARGV[3])
-
-local old = redis.call('ZRANGEBYSCORE', done, '-inf', '(' .. ARGV[4], 'LIMIT', 0, tonumber(ARGV[5]))
-for _, gone in ipairs(old) do
-  forget(gone)
-  redis.call('ZREM', done, gone)
+if #ids > 0 then
+  redis.call('ZREM', leases, unpack(ids))
+  redis.call('ZADD', done, unpack(scores))
+  redis.call('HSET', tasks, unpack(sets))
 end
-return 1
+
+-- Each forgotten task is its own HDEL, so no unpack outgrows Lua's stack
+-- whatever the limit; every task is forgotten once, so this is not hot.
+local old = redis.call('ZRANGEBYSCORE', done, '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, id in ipairs(old) do
+  redis.call('HDEL', tasks, id, id .. '|meta', id .. '|error', id .. '|reason')
+  redis.call('ZREM', done, id)
+end
+return out

@@ -14,13 +14,15 @@
 -- current lease.
 local leases, dead, tasks = KEYS[1], KEYS[2], KEYS[3]
 local id = ARGV[1]
-local function f(name) return id .. '|' .. name end
 
-local state, token = unpack(redis.call('HMGET', tasks, f('state'), f('token')))
+-- meta is state|attempt|max|runat|updated|token.
+local m = redis.call('HGET', tasks, id .. '|meta')
+if not m then return 0 end
+local state, attempt, max, runat, token = string.match(m, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|[^|]*|(.*)$')
 if state ~= 'active' or token ~= ARGV[2] then return 0 end
 
 redis.call('ZREM', leases, id)
-redis.call('HDEL', tasks, f('token'))
 redis.call('ZADD', dead, ARGV[4], id)
-redis.call('HSET', tasks, f('state'), 'dead', f('reason'), ARGV[3], f('error'), ARGV[3], f('updated'), ARGV[4])
+redis.call('HSET', tasks, id .. '|meta', 'dead|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. ARGV[4] .. '|',
+  id .. '|reason', ARGV[3], id .. '|error', ARGV[3])
 return 1

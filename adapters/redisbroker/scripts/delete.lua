@@ -8,6 +8,5 @@
 local dead, tasks = KEYS[1], KEYS[2]
 local id = ARGV[1]
 if redis.call('ZREM', dead, id) == 0 then return 0 end
-redis.call('HDEL', tasks, id, id .. '|state', id .. '|attempt', id .. '|max',
-  id .. '|token', id .. '|error', id .. '|runat', id .. '|updated', id .. '|reason')
+redis.call('HDEL', tasks, id, id .. '|meta', id .. '|error', id .. '|reason')
 return 1

@@ -9,20 +9,18 @@
 -- ARGV[2] the task's immutable data (JSON)
 -- ARGV[3] attempt
 -- ARGV[4] max attempts
--- ARGV[5] last error
+-- ARGV[5] last error ("" for none)
 -- ARGV[6] run-at, unix ms ("0" when none)
 -- ARGV[7] now, unix ms, from the broker's clock
 --
 -- Returns {1, state} when the task was stored (state "pending" or
--- "scheduled"); {0, data, state, attempt, max, token, error, runat, updated,
--- reason} when a task with this id exists, leaving it unchanged.
+-- "scheduled"); {0, data, meta, error, reason} when a task with this id
+-- exists, leaving it unchanged.
 local pending, scheduled, tasks, wake = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local id = ARGV[1]
-local function f(name) return id .. '|' .. name end
 
-if redis.call('HEXISTS', tasks, id) == 1 then
-  return {0, unpack(redis.call('HMGET', tasks, id, f('state'), f('attempt'), f('max'),
-    f('token'), f('error'), f('runat'), f('updated'), f('reason')))}
+if redis.call('HSETNX', tasks, id, ARGV[2]) == 0 then
+  return {0, unpack(redis.call('HMGET', tasks, id, id .. '|meta', id .. '|error', id .. '|reason'))}
 end
 
 local state = 'pending'
@@ -33,6 +31,11 @@ else
   redis.call('RPUSH', pending, id)
   if redis.call('LLEN', wake) == 0 then redis.call('RPUSH', wake, '1') end
 end
-redis.call('HSET', tasks, id, ARGV[2], f('state'), state, f('attempt'), ARGV[3],
-  f('max'), ARGV[4], f('error'), ARGV[5], f('runat'), ARGV[6], f('updated'), ARGV[7])
+-- meta is state|attempt|max|runat|updated|token.
+local meta = state .. '|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. ARGV[6] .. '|' .. ARGV[7] .. '|'
+if ARGV[5] ~= '' then
+  redis.call('HSET', tasks, id .. '|meta', meta, id .. '|error', ARGV[5])
+else
+  redis.call('HSET', tasks, id .. '|meta', meta)
+end
 return {1, state}

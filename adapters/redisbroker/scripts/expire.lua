@@ -15,8 +15,7 @@ local maxSize, limit = tonumber(ARGV[2]), tonumber(ARGV[3])
 
 local function remove(ids)
   for _, id in ipairs(ids) do
-    redis.call('HDEL', tasks, id, id .. '|state', id .. '|attempt', id .. '|max',
-      id .. '|token', id .. '|error', id .. '|runat', id .. '|updated', id .. '|reason')
+    redis.call('HDEL', tasks, id, id .. '|meta', id .. '|error', id .. '|reason')
     redis.call('ZREM', dead, id)
   end
   return #ids

@@ -10,8 +10,7 @@
 local dead, tasks = KEYS[1], KEYS[2]
 local ids = redis.call('ZRANGE', dead, 0, tonumber(ARGV[1]) - 1)
 for _, id in ipairs(ids) do
-  redis.call('HDEL', tasks, id, id .. '|state', id .. '|attempt', id .. '|max',
-    id .. '|token', id .. '|error', id .. '|runat', id .. '|updated', id .. '|reason')
+  redis.call('HDEL', tasks, id, id .. '|meta', id .. '|error', id .. '|reason')
   redis.call('ZREM', dead, id)
 end
 return #ids

@@ -21,28 +21,37 @@ local pending, scheduled, leases, dead, done, tasks, wake =
 local now, limit = ARGV[1], tonumber(ARGV[2])
 local promoted, requeued, buried = 0, 0, 0
 
+-- meta is state|attempt|max|runat|updated|token.
+local function meta(id)
+  local m = redis.call('HGET', tasks, id .. '|meta') or ''
+  return string.match(m, '^[^|]*|([^|]*)|([^|]*)|([^|]*)|')
+end
+
 -- Due means run-at is not after now.
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', scheduled, '-inf', now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', scheduled, id)
   redis.call('RPUSH', pending, id)
-  redis.call('HSET', tasks, id .. '|state', 'pending', id .. '|updated', now)
+  local attempt, max, runat = meta(id)
+  redis.call('HSET', tasks, id .. '|meta',
+    'pending|' .. (attempt or 0) .. '|' .. (max or 1) .. '|' .. (runat or 0) .. '|' .. now .. '|')
   promoted = promoted + 1
 end
 
 -- Expired means the expiry is before now. The lease already counted the
--- attempt, so a task given back keeps its attempt number.
+-- attempt, so a task given back keeps its attempt number; its token is
+-- cleared, fencing off the worker that lost the lease.
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', leases, '-inf', '(' .. now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', leases, id)
-  redis.call('HDEL', tasks, id .. '|token')
-  local attempt, max = unpack(redis.call('HMGET', tasks, id .. '|attempt', id .. '|max'))
-  if tonumber(attempt or 0) >= tonumber(max or 1) then
+  local attempt, max, runat = meta(id)
+  attempt, max, runat = attempt or 0, max or 1, runat or 0
+  if tonumber(attempt) >= tonumber(max) then
     redis.call('ZADD', dead, now, id)
-    redis.call('HSET', tasks, id .. '|state', 'dead', id .. '|reason', ARGV[3],
-      id .. '|error', ARGV[3], id .. '|updated', now)
+    redis.call('HSET', tasks, id .. '|meta', 'dead|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. now .. '|',
+      id .. '|reason', ARGV[3], id .. '|error', ARGV[3])
     buried = buried + 1
   else
     redis.call('RPUSH', pending, id)
-    redis.call('HSET', tasks, id .. '|state', 'pending', id .. '|updated', now)
+    redis.call('HSET', tasks, id .. '|meta', 'pending|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. now .. '|')
     requeued = requeued + 1
   end
 end
@@ -52,8 +61,7 @@ if promoted + requeued > 0 and redis.call('LLEN', wake) == 0 then
 end
 
 for _, gone in ipairs(redis.call('ZRANGEBYSCORE', done, '-inf', '(' .. ARGV[4], 'LIMIT', 0, limit)) do
-  redis.call('HDEL', tasks, gone, gone .. '|state', gone .. '|attempt', gone .. '|max',
-    gone .. '|token', gone .. '|error', gone .. '|runat', gone .. '|updated', gone .. '|reason')
+  redis.call('HDEL', tasks, gone, gone .. '|meta', gone .. '|error', gone .. '|reason')
   redis.call('ZREM', done, gone)
 end
 return {promoted, requeued, buried}

@@ -13,15 +13,16 @@
 -- task's current lease.
 local leases, pending, tasks, wake = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local id = ARGV[1]
-local function f(name) return id .. '|' .. name end
 
-local state, token = unpack(redis.call('HMGET', tasks, f('state'), f('token')))
+-- meta is state|attempt|max|runat|updated|token.
+local m = redis.call('HGET', tasks, id .. '|meta')
+if not m then return 0 end
+local state, attempt, max, runat, token = string.match(m, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|[^|]*|(.*)$')
 if state ~= 'active' or token ~= ARGV[2] then return 0 end
 
 redis.call('ZREM', leases, id)
-redis.call('HDEL', tasks, f('token'))
-redis.call('HINCRBY', tasks, f('attempt'), -1)
-redis.call('HSET', tasks, f('state'), 'pending', f('updated'), ARGV[3])
+redis.call('HSET', tasks, id .. '|meta',
+  'pending|' .. (tonumber(attempt) - 1) .. '|' .. max .. '|' .. runat .. '|' .. ARGV[3] .. '|')
 redis.call('LPUSH', pending, id)
 if redis.call('LLEN', wake) == 0 then redis.call('RPUSH', wake, '1') end
 return 1

@@ -9,16 +9,16 @@
 -- ARGV[2] now, unix ms
 --
 -- Returns {} when the id is not a dead letter of this queue; otherwise the
--- requeued task: {data, state, attempt, max, token, error, runat, updated,
--- reason}.
+-- requeued task: {data, meta, error, reason}.
 local dead, pending, tasks, wake = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local id = ARGV[1]
-local function f(name) return id .. '|' .. name end
 
 if redis.call('ZREM', dead, id) == 0 then return {} end
-redis.call('HDEL', tasks, f('reason'))
-redis.call('HSET', tasks, f('state'), 'pending', f('attempt'), 0, f('updated'), ARGV[2])
+-- meta is state|attempt|max|runat|updated|token.
+local m = redis.call('HGET', tasks, id .. '|meta') or ''
+local max, runat = string.match(m, '^[^|]*|[^|]*|([^|]*)|([^|]*)|')
+redis.call('HDEL', tasks, id .. '|reason')
+redis.call('HSET', tasks, id .. '|meta', 'pending|0|' .. (max or 1) .. '|' .. (runat or 0) .. '|' .. ARGV[2] .. '|')
 redis.call('RPUSH', pending, id)
 if redis.call('LLEN', wake) == 0 then redis.call('RPUSH', wake, '1') end
-return redis.call('HMGET', tasks, id, f('state'), f('attempt'), f('max'), f('token'),
-  f('error'), f('runat'), f('updated'), f('reason'))
+return redis.call('HMGET', tasks, id, id .. '|meta', id .. '|error', id .. '|reason')

@@ -16,13 +16,14 @@
 -- task's current lease.
 local leases, scheduled, pending, tasks, wake = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local id = ARGV[1]
-local function f(name) return id .. '|' .. name end
 
-local state, token = unpack(redis.call('HMGET', tasks, f('state'), f('token')))
+-- meta is state|attempt|max|runat|updated|token.
+local m = redis.call('HGET', tasks, id .. '|meta')
+if not m then return 0 end
+local state, attempt, max, token = string.match(m, '^([^|]*)|([^|]*)|([^|]*)|[^|]*|[^|]*|(.*)$')
 if state ~= 'active' or token ~= ARGV[2] then return 0 end
 
 redis.call('ZREM', leases, id)
-redis.call('HDEL', tasks, f('token'))
 local next = 'pending'
 if tonumber(ARGV[3]) > tonumber(ARGV[5]) then
   next = 'scheduled'
@@ -31,5 +32,6 @@ else
   redis.call('RPUSH', pending, id)
   if redis.call('LLEN', wake) == 0 then redis.call('RPUSH', wake, '1') end
 end
-redis.call('HSET', tasks, f('state'), next, f('error'), ARGV[4], f('runat'), ARGV[3], f('updated'), ARGV[5])
+redis.call('HSET', tasks, id .. '|meta', next .. '|' .. attempt .. '|' .. max .. '|' .. ARGV[3] .. '|' .. ARGV[5] .. '|',
+  id .. '|error', ARGV[4])
 return 1

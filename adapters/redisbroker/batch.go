@@ -1,0 +1,122 @@
+package redisbroker
+
+import (
+	"context"
+	"fmt"
+	"sync"
+)
+
+// maxScriptBatch is the most items one batched script call carries (tasks
+// claimed, acks, lease renewals). It keeps every unpack in a script far
+// below Lua's stack limit and bounds how long one call holds Redis.
+const maxScriptBatch = 1000
+
+// coalescer turns concurrent calls on one queue into few script calls:
+// while a call for a queue is in flight, every item that arrives for that
+// queue waits, and all of them go out together in the next call. An idle
+// queue's first item goes out at once, so nothing waits for a timer, and
+// under load each round trip carries everything that queued up during the
+// previous one.
+//
+// Each queue is flushed by a goroutine that exists only while the queue
+// has items, so an idle broker runs none. Callers wait for their own
+// result or their context, whichever comes first; an item whose caller
+// gave up may still be sent, which the port allows ("an error means the
+// operation may not have happened").
+type coalescer[T, R any] struct {
+	// flushFunc sends one batch of at most maxScriptBatch items of a queue
+	// and returns one result per item, or an error for the whole batch.
+	flushFunc func(ctx context.Context, queue string, items []T) ([]R, error)
+
+	mu     sync.Mutex
+	queues map[string]*coalesced[T, R]
+}
+
+// coalesced is one queue's waiting items and whether a flusher runs.
+type coalesced[T, R any] struct {
+	waiting []pendingItem[T, R]
+	running bool
+}
+
+// pendingItem is one caller's item and where its outcome goes.
+type pendingItem[T, R any] struct {
+	ctx  context.Context
+	item T
+	done chan outcome[R] // buffered: the flusher never blocks on a caller
+}
+
+type outcome[R any] struct {
+	res R
+	err error
+}
+
+// do queues item for queue and waits for its result.
+func (c *coalescer[T, R]) do(ctx context.Context, queue string, item T) (R, error) {
+	p := pendingItem[T, R]{ctx: ctx, item: item, done: make(chan outcome[R], 1)}
+	c.mu.Lock()
+	if c.queues == nil {
+		c.queues = make(map[string]*coalesced[T, R])
+	}
+	q := c.queues[queue]
+	if q == nil {
+		q = &coalesced[T, R]{}
+		c.queues[queue] = q
+	}
+	q.waiting = append(q.waiting, p)
+	start := !q.running
+	q.running = true
+	c.mu.Unlock()
+	if start {
+		go c.flushLoop(queue, q)
+	}
+	select {
+	case o := <-p.done:
+		return o.res, o.err
+	case <-ctx.Done():
+		var zero R
+		return zero, ctx.Err()
+	}
+}
+
+// flushLoop sends the queue's waiting items, a batch at a time, until none
+// is left, then forgets the queue.
+func (c *coalescer[T, R]) flushLoop(queue string, q *coalesced[T, R]) {
+	for {
+		c.mu.Lock()
+		n := min(len(q.waiting), maxScriptBatch)
+		if n == 0 {
+			q.running = false
+			delete(c.queues, queue)
+			c.mu.Unlock()
+			return
+		}
+		batch := q.waiting[:n:n]
+		q.waiting = q.waiting[n:]
+		if len(q.waiting) == 0 {
+			q.waiting = nil
+		}
+		c.mu.Unlock()
+		c.flush(queue, batch)
+	}
+}
+
+// flush sends one batch under the first caller's context values, never its
+// cancellation: the batch belongs to every caller in it. go-redis's read
+// and write timeouts bound the call.
+func (c *coalescer[T, R]) flush(queue string, batch []pendingItem[T, R]) {
+	items := make([]T, len(batch))
+	for i, p := range batch {
+		items[i] = p.item
+	}
+	res, err := c.flushFunc(context.WithoutCancel(batch[0].ctx), queue, items)
+	if err == nil && len(res) != len(items) {
+		err = fmt.Errorf("redis broker: %d results for a batch of %d", len(res), len(items))
+	}
+	for i, p := range batch {
+		if err != nil {
+			p.done <- outcome[R]{err: err}
+			continue
+		}
+		p.done <- outcome[R]{res: res[i]}
+	}
+}
