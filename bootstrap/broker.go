@@ -24,9 +24,9 @@ type rawBroker struct{ ports.Broker }
 // brokerModule provides the broker's ports, decorated with metrics and
 // tracing, and its readiness check.
 func brokerModule(kind string) fx.Option {
-	provideRaw := fx.Provide(newMemoryBroker)
+	provideRaw := fx.Provide(func() ports.Clock { return ports.SystemClock }, newMemoryBroker)
 	if kind == BrokerRedis {
-		provideRaw = fx.Provide(newRedisBroker)
+		provideRaw = fx.Provide(newRedisClient, newServerClock, newRedisBroker)
 	}
 	return fx.Module("broker",
 		provideRaw,
@@ -51,17 +51,39 @@ func newMemoryBroker(cfg Config, clock ports.Clock) (rawBroker, ReadyFunc, error
 	return rawBroker{memory.New(mc)}, func(context.Context) error { return nil }, nil
 }
 
-func newRedisBroker(lc fx.Lifecycle, cfg Config, clock ports.Clock, log *zap.Logger) (rawBroker, ReadyFunc, error) {
+func newRedisClient(cfg Config, log *zap.Logger) (redis.UniversalClient, error) {
 	redis.SetLogger(redisLog{log.Named("go-redis").Sugar()})
-	client, err := redisbroker.NewClient(redisbroker.ClientConfig{
+	return redisbroker.NewClient(redisbroker.ClientConfig{
 		URL:            cfg.RedisURL,
 		SentinelMaster: cfg.RedisSentinelMaster,
 		SentinelAddrs:  cfg.RedisSentinelAddrs,
 		ClusterAddrs:   cfg.RedisClusterAddrs,
 	})
-	if err != nil {
-		return rawBroker{}, nil, err
-	}
+}
+
+// newServerClock gives every decision about time (leases, retries,
+// retention) the Redis server's clock, so processes on hosts whose clocks
+// drift apart still agree; it resyncs every 30 s.
+func newServerClock(lc fx.Lifecycle, client redis.UniversalClient, log *zap.Logger) ports.Clock {
+	c := redisbroker.NewServerClock(client, ports.SystemClock)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	lc.Append(fx.Hook{
+		OnStart: func(start context.Context) error {
+			if err := c.Sync(start); err == nil {
+				if off := c.Offset(); off > time.Second || off < -time.Second {
+					log.Warn("this host's clock differs from the Redis server's; PopBox follows Redis's", zap.Duration("offset", off))
+				}
+			}
+			go func() { defer close(done); c.Run(ctx, 30*time.Second) }()
+			return nil
+		},
+		OnStop: func(context.Context) error { cancel(); <-done; return nil },
+	})
+	return c
+}
+
+func newRedisBroker(lc fx.Lifecycle, cfg Config, client redis.UniversalClient, clock ports.Clock, log *zap.Logger) (rawBroker, ReadyFunc, error) {
 	b, err := redisbroker.New(client, redisbroker.Config{
 		Prefix:             cfg.RedisPrefix,
 		Clock:              clock,

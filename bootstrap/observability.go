@@ -20,7 +20,6 @@ import (
 // registry with PopBox's metrics, and the tracer provider.
 var observabilityModule = fx.Module("observability",
 	fx.Provide(
-		func() ports.Clock { return ports.SystemClock },
 		newLogger,
 		newPromRegistry,
 		newMetrics,
