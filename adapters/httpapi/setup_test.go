@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,28 +22,11 @@ import (
 	"github.com/popbox/popbox/application"
 	"github.com/popbox/popbox/domain"
 	"github.com/popbox/popbox/ports"
+	"github.com/popbox/popbox/ports/porttest"
 )
 
 // t0 has nanoseconds so the RFC 3339 timestamps must keep them.
 var t0 = time.Date(2030, 1, 2, 3, 4, 5, 123456789, time.UTC)
-
-// testClock is a settable clock shared by the broker and the use cases.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // options vary what setup builds.
 type options struct {
@@ -60,7 +42,7 @@ type options struct {
 type env struct {
 	h      http.Handler
 	broker *memory.Broker
-	clock  *testClock
+	clock  *porttest.FakeClock
 	logs   *observer.ObservedLogs
 }
 
@@ -70,7 +52,7 @@ func setup(t *testing.T, opts ...func(*options)) *env {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	clock := &testClock{now: t0}
+	clock := porttest.NewFakeClock(t0)
 	mem := memory.New(memory.Config{Clock: clock})
 	var broker ports.Broker = mem
 	if o.broker != nil {

@@ -3,29 +3,10 @@ package metrics_test
 import (
 	"context"
 	"sync"
-	"time"
 
 	"github.com/popbox/popbox/domain"
 	"github.com/popbox/popbox/ports"
 )
-
-// fakeClock is a settable clock.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // fakeBroker answers every call with what the test set up. It is a script,
 // not a queue: the decorators under test only look at arguments, results

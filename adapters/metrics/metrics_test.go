@@ -12,6 +12,7 @@ import (
 	"github.com/popbox/popbox/adapters/metrics"
 	"github.com/popbox/popbox/domain"
 	"github.com/popbox/popbox/ports"
+	"github.com/popbox/popbox/ports/porttest"
 )
 
 var t0 = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -19,7 +20,7 @@ var t0 = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 type bundle struct {
 	reg    *prometheus.Registry
 	m      *metrics.Metrics
-	clock  *fakeClock
+	clock  *porttest.FakeClock
 	broker *fakeBroker
 	queue  ports.QueuePort
 	dead   ports.DeadLetterPort
@@ -27,7 +28,7 @@ type bundle struct {
 
 func setup(t *testing.T, mutate ...func(*metrics.Options)) bundle {
 	t.Helper()
-	clock := &fakeClock{now: t0}
+	clock := porttest.NewFakeClock(t0)
 	opts := metrics.Options{Queues: []string{"default", "critical"}, TaskTypes: []string{"send_email"}, Clock: clock}
 	for _, f := range mutate {
 		f(&opts)
