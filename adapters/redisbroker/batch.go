@@ -11,6 +11,10 @@ import (
 // below Lua's stack limit and bounds how long one call holds Redis.
 const maxScriptBatch = 1000
 
+// maxBatchBytes bounds the payload bytes of one batch whose coalescer
+// weighs its items, so big tasks do not make one huge command.
+const maxBatchBytes = 4 << 20
+
 // coalescer turns concurrent calls on one queue into few script calls:
 // while a call for a queue is in flight, every item that arrives for that
 // queue waits, and all of them go out together in the next call. An idle
@@ -18,15 +22,25 @@ const maxScriptBatch = 1000
 // under load each round trip carries everything that queued up during the
 // previous one.
 //
-// Each queue is flushed by a goroutine that exists only while the queue
-// has items, so an idle broker runs none. Callers wait for their own
-// result or their context, whichever comes first; an item whose caller
-// gave up may still be sent, which the port allows ("an error means the
-// operation may not have happened").
+// A caller that finds its queue idle sends the batch itself (its own item
+// alone, or with any that joined meanwhile), so calls that come one at a
+// time cost no goroutine hand-off; items that queue up while a batch is
+// in flight go out from a goroutine that lives only while the queue has
+// items, so an idle broker runs none. Callers wait for their own result or
+// their context, whichever comes first, except that a caller sending a
+// batch waits for Redis's reply (bounded by the client's timeouts), as
+// the batch belongs to everyone in it. An item whose caller gave up may
+// still be sent, which the port allows ("an error means the operation may
+// not have happened").
 type coalescer[T, R any] struct {
 	// flushFunc sends one batch of at most maxScriptBatch items of a queue
 	// and returns one result per item, or an error for the whole batch.
 	flushFunc func(ctx context.Context, queue string, items []T) ([]R, error)
+	// maxItems bounds a batch's length; zero means maxScriptBatch.
+	maxItems int
+	// sizeFunc, when set, weighs an item in bytes; a batch then stops
+	// before maxBatchBytes (but always carries at least one item).
+	sizeFunc func(T) int
 
 	mu     sync.Mutex
 	queues map[string]*coalesced[T, R]
@@ -67,7 +81,9 @@ func (c *coalescer[T, R]) do(ctx context.Context, queue string, item T) (R, erro
 	q.running = true
 	c.mu.Unlock()
 	if start {
-		go c.flushLoop(queue, q)
+		// An idle queue's caller sends the batch itself, saving a
+		// goroutine hand-off per call when calls come one at a time.
+		c.flushNext(queue, q)
 	}
 	select {
 	case o := <-p.done:
@@ -78,32 +94,71 @@ func (c *coalescer[T, R]) do(ctx context.Context, queue string, item T) (R, erro
 	}
 }
 
+// flushNext sends the queue's next batch and, if more items wait, leaves
+// them to a flushLoop goroutine; otherwise it forgets the queue.
+func (c *coalescer[T, R]) flushNext(queue string, q *coalesced[T, R]) {
+	if c.flushOne(queue, q) {
+		go c.flushLoop(queue, q)
+	}
+}
+
 // flushLoop sends the queue's waiting items, a batch at a time, until none
 // is left, then forgets the queue.
 func (c *coalescer[T, R]) flushLoop(queue string, q *coalesced[T, R]) {
-	for {
-		c.mu.Lock()
-		n := min(len(q.waiting), maxScriptBatch)
-		if n == 0 {
-			q.running = false
-			delete(c.queues, queue)
-			c.mu.Unlock()
-			return
-		}
-		batch := q.waiting[:n:n]
-		q.waiting = q.waiting[n:]
-		if len(q.waiting) == 0 {
-			q.waiting = nil
-		}
-		c.mu.Unlock()
-		c.flush(queue, batch)
+	for c.flushOne(queue, q) {
 	}
+}
+
+// flushOne sends one batch of the queue's waiting items and reports whether
+// more items wait. When none waits it marks the queue idle and forgets it,
+// under the same lock that callers queue under, so an item queued later
+// starts a new flusher.
+func (c *coalescer[T, R]) flushOne(queue string, q *coalesced[T, R]) bool {
+	c.mu.Lock()
+	n := c.batchLen(q.waiting)
+	batch := q.waiting[:n:n]
+	q.waiting = q.waiting[n:]
+	c.mu.Unlock()
+	c.flush(queue, batch)
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(q.waiting) > 0 {
+		return true
+	}
+	q.waiting = nil
+	q.running = false
+	delete(c.queues, queue)
+	return false
+}
+
+// batchLen is how many of the waiting items the next batch takes.
+func (c *coalescer[T, R]) batchLen(waiting []pendingItem[T, R]) int {
+	limit := c.maxItems
+	if limit == 0 {
+		limit = maxScriptBatch
+	}
+	n := min(len(waiting), limit)
+	if c.sizeFunc == nil {
+		return n
+	}
+	bytes := 0
+	for i, p := range waiting[:n] {
+		bytes += c.sizeFunc(p.item)
+		if i > 0 && bytes > maxBatchBytes {
+			return i
+		}
+	}
+	return n
 }
 
 // flush sends one batch under the first caller's context values, never its
 // cancellation: the batch belongs to every caller in it. go-redis's read
 // and write timeouts bound the call.
 func (c *coalescer[T, R]) flush(queue string, batch []pendingItem[T, R]) {
+	if len(batch) == 0 {
+		return
+	}
 	items := make([]T, len(batch))
 	for i, p := range batch {
 		items[i] = p.item

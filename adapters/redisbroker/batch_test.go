@@ -68,3 +68,43 @@ func TestAckHonoursItsContext(t *testing.T) {
 	}
 	require.NoError(t, f.broker.Ack(t.Context(), lease), "the lease is still current or already acked by the first call")
 }
+
+// TestConcurrentEnqueuesStoreEachIDOnce enqueues many tasks at once, each
+// id four times and some of them delayed: coalesced into few script
+// calls, every id is stored once and its copies report the stored task.
+func TestConcurrentEnqueuesStoreEachIDOnce(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	const ids, copies = 50, 4
+	results := make([]ports.EnqueueResult, ids*copies)
+	errs := make([]error, len(results))
+	var wg sync.WaitGroup
+	for i := range results {
+		task := newTask(f, "q", fmt.Sprintf("t%d", i%ids))
+		task.Payload = []byte(fmt.Sprintf(`{"copy":%d}`, i/ids))
+		if i%ids%5 == 0 {
+			task.RunAt = f.clock.Now().Add(time.Hour)
+		}
+		wg.Go(func() { results[i], errs[i] = f.broker.Enqueue(t.Context(), task) })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+
+	stored := map[string]string{}
+	for _, res := range results {
+		if !res.Duplicate {
+			require.NotContains(t, stored, res.Task.ID, "id %s stored twice", res.Task.ID)
+			stored[res.Task.ID] = string(res.Task.Payload)
+		}
+	}
+	require.Len(t, stored, ids)
+	for _, res := range results {
+		require.Equal(t, stored[res.Task.ID], string(res.Task.Payload), "a duplicate reports the stored task")
+	}
+	st, err := f.broker.Stats(t.Context(), "q")
+	require.NoError(t, err)
+	require.EqualValues(t, ids*4/5, st.Pending)
+	require.EqualValues(t, ids/5, st.Scheduled)
+}

@@ -28,6 +28,8 @@ type Broker struct {
 
 	// acks coalesces concurrent Acks of a queue into one script call.
 	acks coalescer[ackItem, bool]
+	// enqueues coalesces concurrent Enqueues of a queue likewise.
+	enqueues coalescer[enqueueItem, enqueueOutcome]
 }
 
 var _ ports.Broker = (*Broker)(nil)
@@ -50,6 +52,9 @@ func New(client redis.UniversalClient, cfg Config) (*Broker, error) {
 	}
 	b := &Broker{client: client, cfg: cfg, cluster: cluster}
 	b.acks.flushFunc = b.ackBatch
+	b.enqueues.flushFunc = b.enqueueBatch
+	b.enqueues.maxItems = maxEnqueueBatch
+	b.enqueues.sizeFunc = func(it enqueueItem) int { return len(it.data) }
 	return b, nil
 }
 

@@ -19,14 +19,16 @@ func TestEnqueueScriptTwiceStoresOnce(t *testing.T) {
 	f, _ := setup(t)
 	k := redisbroker.QueueKeys(f.prefix, "q")
 	keys := []string{k["pending"], k["scheduled"], k["tasks"], k["wake"]}
-	args := []any{"t1", `{"type":"x","payload":{}}`, 0, 3, "", 0, f.clock.Now().UnixMilli()}
+	args := []any{f.clock.Now().UnixMilli(), "t1", `{"type":"x","payload":{}}`, 0, 3, 0, ""}
 
 	first, err := redisbroker.EnqueueScript.Run(t.Context(), f.client, keys, args...).Slice()
 	require.NoError(t, err)
-	require.Equal(t, []any{int64(1), "pending"}, first)
+	require.Equal(t, []any{[]any{int64(1), "pending"}}, first)
 
-	again, err := redisbroker.EnqueueScript.Run(t.Context(), f.client, keys, args...).Slice()
+	rerun, err := redisbroker.EnqueueScript.Run(t.Context(), f.client, keys, args...).Slice()
 	require.NoError(t, err)
+	require.Len(t, rerun, 1)
+	again := rerun[0].([]any)
 	require.EqualValues(t, 0, again[0], "a re-run must report the existing task")
 	require.True(t, strings.HasPrefix(again[2].(string), "pending|"), "the existing task is pending: %v", again[2])
 
