@@ -20,8 +20,10 @@
 // A task lives in its queue's tasks hash: the field named by its id holds
 // the immutable part as JSON (type, payload, timeout, created-at,
 // headers), encoded and decoded in Go only, so payloads stay byte-exact;
-// fields "<id>|state", "|attempt", "|max", "|token", "|error", "|runat",
-// "|updated" and "|reason" hold what changes ('|' is not allowed in ids).
+// the field "<id>|meta" packs everything the hot path changes into one
+// string, "state|attempt|max|runat|updated|token"; "<id>|error" and
+// "<id>|reason" exist once the task failed or died ('|' is not allowed in
+// ids). A claim or an ack thus reads and writes one field per task.
 // One hash per queue, rather than one key per task, is what lets every
 // script declare every key it touches: a claim pops ids it could not
 // name in advance, yet touches only the queue's declared keys.
@@ -55,8 +57,11 @@
 //
 // Dequeue runs the claim script on each queue in priority order (strict:
 // an earlier queue is drained before a later one is touched) until it has
-// Max tasks. A claim moves ids from pending into leases, counts the attempt
-// and hands out tokens, all at once; several tasks come back per round trip.
+// Max tasks. A claim pops up to Max ids at once (LPOP with a count, so
+// Redis 6.2 or later), moves
+// them into leases, counts the attempt and hands out tokens with a fixed
+// number of commands per batch, so several tasks come back per round trip
+// at little more cost than one.
 // Only when every claim came back empty does Dequeue block, with BLPOP on
 // the queues' wake keys. Every script that makes a task pending pushes a
 // token when the wake list is empty (so it never holds more than one), and
@@ -78,6 +83,16 @@
 // within that slice, and priority still holds because every claim round
 // walks the queues in order. This is the one place Cluster mode trades a
 // little idle traffic for correctness.
+//
+// # Batching round trips
+//
+// Round trips, not Redis commands, are what a queue on Redis pays for
+// most. Concurrent Enqueues of one queue, and concurrent Acks of one
+// queue, are coalesced (see coalescer): the caller that finds its queue
+// idle sends its item at once; items arriving while that call is in
+// flight wait and go out together in the next one, as one batched script
+// call. Nothing waits for a timer, every caller still returns only after
+// its own item is stored, and every ack is still fenced by its own token.
 //
 // # Retention
 //
