@@ -48,7 +48,7 @@
 // reports domain.ErrLeaseLost while the task is already where it should be.
 //
 // The lease token is a fencing token: a claim writes a fresh random token
-// into "|token", and ack, retry, release, extend and dead-lettering act only
+// into the meta field, and ack, retry, release, extend and dead-lettering act only
 // when the caller presents it and the task is still active. Recover clears
 // the token when it takes an expired lease back, so a worker that lost its
 // lease cannot overwrite what happened after.
