@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/popbox/popbox/domain"
 )
 
 // runsOf counts the test.sleep run markers a task left.
@@ -71,4 +74,45 @@ func TestRedisPoisonTaskDeadLetteredWorkerLivesOn(t *testing.T) {
 	require.NoError(t, err)
 	_ = r.Body.Close()
 	require.Equal(t, http.StatusOK, r.StatusCode, "the worker process is still alive")
+}
+
+// TestRedisGracefulShutdownGivesTasksBack sends SIGTERM to a worker process
+// whose handlers outlast its shutdown grace: it must exit cleanly within
+// the grace, give its tasks back without counting the attempt, and a new
+// worker must finish every one of them.
+func TestRedisGracefulShutdownGivesTasksBack(t *testing.T) {
+	t.Parallel()
+	env := newRedisEnv(t)
+	base := env.startAPI(t, "--test-handlers")
+	ids := make([]string, 0, faultConcurrency)
+	for range faultConcurrency {
+		code, body, _ := call(t, http.MethodPost, base+"/task", `{"type":"test.sleep","payload":{"ms":1500}}`)
+		require.Equal(t, http.StatusAccepted, code, body)
+		ids = append(ids, body["id"].(string))
+	}
+	first := env.startWorker(t, "--test-handlers", "--shutdown-grace", "300ms")
+	runs := filepath.Join(env.reports, "runs")
+	require.Eventually(t, func() bool {
+		for _, id := range ids {
+			if runsOf(t, runs, id) == 0 {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 10*time.Millisecond, "every task must be running before the SIGTERM")
+
+	require.NoError(t, first.stop(), "SIGTERM must end the worker cleanly")
+	// Pending, not succeeded: the worker gave the tasks back after its grace
+	// instead of waiting for the handlers.
+	for _, id := range ids {
+		info := waitTaskState(t, env.check, id, domain.StatePending)
+		require.Zero(t, info.Attempt, "a task given back at shutdown does not count the attempt")
+	}
+
+	env.startWorker(t, "--test-handlers")
+	for _, id := range ids {
+		done := waitTaskState(t, env.check, id, domain.StateSucceeded)
+		require.Equal(t, 1, done.Attempt)
+		require.Equal(t, 2, runsOf(t, runs, id), "cut short once, then run to the end")
+	}
 }
