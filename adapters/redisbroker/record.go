@@ -1,7 +1,6 @@
 package redisbroker
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,25 +8,6 @@ import (
 
 	"github.com/popbox/popbox/domain"
 )
-
-// taskData is the part of a task that never changes once stored, kept as
-// JSON in the tasks hash under the bare id. Encoding it in Go keeps the
-// payload byte-exact: no script ever decodes it.
-type taskData struct {
-	Type      string            `json:"type"`
-	Payload   json.RawMessage   `json:"payload"`
-	Timeout   time.Duration     `json:"timeout,omitempty"`
-	CreatedAt time.Time         `json:"created_at"`
-	Headers   map[string]string `json:"headers,omitempty"`
-}
-
-func encodeData(t domain.Task) (string, error) {
-	b, err := json.Marshal(taskData{Type: t.Type, Payload: t.Payload, Timeout: t.Timeout, CreatedAt: t.CreatedAt, Headers: t.Headers})
-	if err != nil {
-		return "", fmt.Errorf("redis broker: encode task %s: %w", t.ID, err)
-	}
-	return string(b), nil
-}
 
 // record is a task with what the broker knows about it.
 type record struct {
@@ -56,8 +36,8 @@ func decodeRecord(queue, id string, vals []any) (rec record, found bool, err err
 	if !ok {
 		return record{}, false, nil
 	}
-	var d taskData
-	if err := json.Unmarshal([]byte(raw), &d); err != nil {
+	d, err := decodeData(raw)
+	if err != nil {
 		return record{}, false, fmt.Errorf("redis broker: decode task %s: %w", id, err)
 	}
 	metaText, _ := vals[1].(string)

@@ -1,0 +1,45 @@
+package redisbroker_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/popbox/popbox/ports"
+)
+
+// TestPayloadStaysByteExact stores a payload a JSON encoder would rewrite
+// (spaces, a newline, '<', '>' and '&', a unicode escape) and reads it
+// back unchanged from Dequeue, Task and the duplicate reply of Enqueue,
+// with the headers and timeout intact.
+func TestPayloadStaysByteExact(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	payload := json.RawMessage("{ \"html\": \"<b>&amp;</b>\",\n  \"u\": \"\\u00e9\", \"n\" : 1.50 }")
+	task := newTask(f, "q", "exact")
+	task.Payload = payload
+	task.Timeout = 90 * time.Second
+	task.Headers = map[string]string{"traceparent": "00-abc-def-01", "note": "line\nbreak <&>"}
+
+	_, err := f.broker.Enqueue(t.Context(), task)
+	require.NoError(t, err)
+	dup, err := f.broker.Enqueue(t.Context(), task)
+	require.NoError(t, err)
+	require.True(t, dup.Duplicate)
+	require.Equal(t, string(payload), string(dup.Task.Payload))
+
+	leases, err := f.broker.Dequeue(t.Context(), ports.DequeueParams{Queues: []string{"q"}, Max: 1, LeaseFor: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, leases, 1)
+	got := leases[0].Task
+	require.Equal(t, string(payload), string(got.Payload))
+	require.Equal(t, task.Headers, got.Headers)
+	require.Equal(t, task.Timeout, got.Timeout)
+	require.True(t, task.CreatedAt.Equal(got.CreatedAt))
+
+	info, err := f.broker.Task(t.Context(), "exact")
+	require.NoError(t, err)
+	require.Equal(t, string(payload), string(info.Payload))
+}
