@@ -12,7 +12,7 @@
 //	<prefix>:{<queue>}:scheduled  zset  id → run-at (unix ms)
 //	<prefix>:{<queue>}:leases     zset  id → lease expiry (unix ms)
 //	<prefix>:{<queue>}:dead       zset  id → failed-at (unix ms)
-//	<prefix>:{<queue>}:done       zset  id → succeeded-at (unix ms)
+//	<prefix>:{<queue>}:done       list  succeeded ids, in ack order
 //	<prefix>:{<queue>}:tasks      hash  every task of the queue (below)
 //	<prefix>:{<queue>}:wake       list  at most one wake-up token
 //	<prefix>:queues               set   every queue that received a task

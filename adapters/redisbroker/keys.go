@@ -8,7 +8,7 @@ type keys struct {
 	scheduled string // zset: task id scored by run-at (unix ms)
 	leases    string // zset: task id scored by lease expiry (unix ms)
 	dead      string // zset: task id scored by failed-at (unix ms)
-	done      string // zset: succeeded task id scored by success time (unix ms)
+	done      string // list: succeeded task ids in ack order, for retention
 	tasks     string // hash: every field of every task the queue remembers
 	wake      string // list holding at most one wake-up token for waiters
 }

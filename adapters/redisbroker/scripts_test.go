@@ -53,7 +53,7 @@ func TestAckScriptTwiceSucceeds(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, []int64{1}, ok, "run %d of the same ack must succeed", run)
 	}
-	done, err := f.client.ZCard(t.Context(), k["done"]).Result()
+	done, err := f.client.LLen(t.Context(), k["done"]).Result()
 	require.NoError(t, err)
 	require.EqualValues(t, 1, done)
 	info, err := f.broker.Task(t.Context(), "a")

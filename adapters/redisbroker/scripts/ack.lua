@@ -3,7 +3,7 @@
 -- commands. Acking again with the same token succeeds.
 --
 -- KEYS[1] leases  zset of leased task ids by lease expiry (unix ms)
--- KEYS[2] done    zset of succeeded task ids by success time (unix ms)
+-- KEYS[2] done    list of succeeded task ids, in ack order
 -- KEYS[3] tasks   hash of every task field of the queue
 -- ARGV[1] now, unix ms
 -- ARGV[2] retention cutoff, unix ms: tasks succeeded before it are forgotten
@@ -16,11 +16,41 @@
 local leases, done, tasks = KEYS[1], KEYS[2], KEYS[3]
 local now = ARGV[1]
 
+-- sweep forgets, oldest first, the succeeded tasks at the head of done
+-- whose success time is before cutoff, at most limit (and 1000) of them.
+-- done is in ack order, so it stops at the first task not old enough; a
+-- task behind one acked by a clock running late waits for it.
+local function sweep(done, tasks, cutoff, limit)
+  local head = redis.call('LINDEX', done, 0)
+  if not head then return end
+  local m = redis.call('HGET', tasks, head .. '|meta')
+  local updated = m and string.match(m, '^[^|]*|[^|]*|[^|]*|[^|]*|([^|]*)|')
+  if updated and tonumber(updated) >= cutoff then return end
+
+  local ids = redis.call('LRANGE', done, 0, math.min(limit, 1000) - 1)
+  local fields = {}
+  for i, id in ipairs(ids) do fields[i] = id .. '|meta' end
+  local metas = redis.call('HMGET', tasks, unpack(fields))
+  local taken = 0
+  for i, id in ipairs(ids) do
+    local state, at
+    if metas[i] then state, at = string.match(metas[i], '^([^|]*)|[^|]*|[^|]*|[^|]*|([^|]*)|') end
+    -- An entry whose task is gone or not succeeded (an operator's edit)
+    -- is dropped without touching anything else.
+    if state == 'succeeded' then
+      if tonumber(at) >= cutoff then break end
+      redis.call('HDEL', tasks, id, id .. '|meta', id .. '|error', id .. '|reason')
+    end
+    taken = i
+  end
+  if taken > 0 then redis.call('LTRIM', done, taken, -1) end
+end
+
 local fields = {}
 for i = 4, #ARGV, 2 do fields[#fields + 1] = ARGV[i] .. '|meta' end
 local metas = redis.call('HMGET', tasks, unpack(fields))
 
-local out, sets, ids, scores = {}, {}, {}, {}
+local out, sets, ids = {}, {}, {}
 for n = 1, #fields do
   local id, token, m = ARGV[2 * n + 2], ARGV[2 * n + 3], metas[n]
   out[n] = 0
@@ -34,22 +64,15 @@ for n = 1, #fields do
       sets[#sets + 1] = fields[n]
       sets[#sets + 1] = 'succeeded|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. now .. '|' .. token
       ids[#ids + 1] = id
-      scores[#scores + 1], scores[#scores + 2] = now, id
     end
   end
 end
 
 if #ids > 0 then
   redis.call('ZREM', leases, unpack(ids))
-  redis.call('ZADD', done, unpack(scores))
+  redis.call('RPUSH', done, unpack(ids))
   redis.call('HSET', tasks, unpack(sets))
 end
 
--- Each forgotten task is its own HDEL, so no unpack outgrows Lua's stack
--- whatever the limit; every task is forgotten once, so this is not hot.
-local old = redis.call('ZRANGEBYSCORE', done, '-inf', '(' .. ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
-for _, id in ipairs(old) do
-  redis.call('HDEL', tasks, id, id .. '|meta', id .. '|error', id .. '|reason')
-  redis.call('ZREM', done, id)
-end
+sweep(done, tasks, tonumber(ARGV[2]), tonumber(ARGV[3]))
 return out

@@ -7,7 +7,7 @@
 -- KEYS[2] scheduled  zset of task ids by run-at (unix ms)
 -- KEYS[3] leases     zset of leased task ids by lease expiry (unix ms)
 -- KEYS[4] dead       zset of dead task ids by failure time (unix ms)
--- KEYS[5] done       zset of succeeded task ids by success time (unix ms)
+-- KEYS[5] done       list of succeeded task ids, in ack order
 -- KEYS[6] tasks      hash of every task field of the queue
 -- KEYS[7] wake       wake-up list (holds at most one token)
 -- ARGV[1] now, unix ms
@@ -20,6 +20,36 @@ local pending, scheduled, leases, dead, done, tasks, wake =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local now, limit = ARGV[1], tonumber(ARGV[2])
 local promoted, requeued, buried = 0, 0, 0
+
+-- sweep forgets, oldest first, the succeeded tasks at the head of done
+-- whose success time is before cutoff, at most limit (and 1000) of them.
+-- done is in ack order, so it stops at the first task not old enough; a
+-- task behind one acked by a clock running late waits for it.
+local function sweep(done, tasks, cutoff, limit)
+  local head = redis.call('LINDEX', done, 0)
+  if not head then return end
+  local m = redis.call('HGET', tasks, head .. '|meta')
+  local updated = m and string.match(m, '^[^|]*|[^|]*|[^|]*|[^|]*|([^|]*)|')
+  if updated and tonumber(updated) >= cutoff then return end
+
+  local ids = redis.call('LRANGE', done, 0, math.min(limit, 1000) - 1)
+  local fields = {}
+  for i, id in ipairs(ids) do fields[i] = id .. '|meta' end
+  local metas = redis.call('HMGET', tasks, unpack(fields))
+  local taken = 0
+  for i, id in ipairs(ids) do
+    local state, at
+    if metas[i] then state, at = string.match(metas[i], '^([^|]*)|[^|]*|[^|]*|[^|]*|([^|]*)|') end
+    -- An entry whose task is gone or not succeeded (an operator's edit)
+    -- is dropped without touching anything else.
+    if state == 'succeeded' then
+      if tonumber(at) >= cutoff then break end
+      redis.call('HDEL', tasks, id, id .. '|meta', id .. '|error', id .. '|reason')
+    end
+    taken = i
+  end
+  if taken > 0 then redis.call('LTRIM', done, taken, -1) end
+end
 
 -- meta is state|attempt|max|runat|updated|token.
 local function meta(id)
@@ -60,8 +90,5 @@ if promoted + requeued > 0 and redis.call('LLEN', wake) == 0 then
   redis.call('RPUSH', wake, '1')
 end
 
-for _, gone in ipairs(redis.call('ZRANGEBYSCORE', done, '-inf', '(' .. ARGV[4], 'LIMIT', 0, limit)) do
-  redis.call('HDEL', tasks, gone, gone .. '|meta', gone .. '|error', gone .. '|reason')
-  redis.call('ZREM', done, gone)
-end
+sweep(done, tasks, tonumber(ARGV[4]), limit)
 return {promoted, requeued, buried}
