@@ -2,9 +2,12 @@ package redisbroker
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -25,6 +28,15 @@ type Broker struct {
 	// registerEvery, and a Redis that lost its data (no persistence) gets
 	// its queue set back soon.
 	known sync.Map
+
+	// keyCache maps a queue name to its keys, so the hot path does not
+	// build seven strings per call.
+	keyCache sync.Map
+	// tokenBase is random per Broker and claims counts its claims: a
+	// claim's token prefix is both, unique across processes without a
+	// call to crypto/rand per claim.
+	tokenBase string
+	claims    atomic.Uint64
 
 	// acks coalesces concurrent Acks of a queue into one script call.
 	acks coalescer[ackItem, bool]
@@ -50,7 +62,7 @@ func New(client redis.UniversalClient, cfg Config) (*Broker, error) {
 	if rt := readTimeout(client); rt > 0 && rt <= cfg.BlockTimeout {
 		return nil, invalid("redis.block_timeout", "must be below the client's read timeout (%s)", rt)
 	}
-	b := &Broker{client: client, cfg: cfg, cluster: cluster}
+	b := &Broker{client: client, cfg: cfg, cluster: cluster, tokenBase: rand.Text()}
 	b.acks.flushFunc = b.ackBatch
 	b.enqueues.flushFunc = b.enqueueBatch
 	b.enqueues.maxItems = maxEnqueueBatch
@@ -81,7 +93,19 @@ func (b *Broker) Close() error { return b.client.Close() }
 
 func (b *Broker) now() time.Time { return b.cfg.Clock.Now() }
 
-func (b *Broker) keys(queue string) keys { return queueKeys(b.cfg.Prefix, queue) }
+func (b *Broker) keys(queue string) keys {
+	if k, ok := b.keyCache.Load(queue); ok {
+		return k.(keys)
+	}
+	k := queueKeys(b.cfg.Prefix, queue)
+	b.keyCache.Store(queue, k)
+	return k
+}
+
+// tokenPrefix returns a prefix no other claim of any process uses.
+func (b *Broker) tokenPrefix() string {
+	return b.tokenBase + "." + strconv.FormatUint(b.claims.Add(1), 36)
+}
 
 // register adds queue to the queue set before its first task is stored,
 // so a task is never stored in a queue that Queues, Task or List cannot

@@ -2,7 +2,6 @@ package redisbroker
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"strconv"
@@ -66,7 +65,7 @@ func validateDequeue(p ports.DequeueParams) error {
 func (b *Broker) claim(ctx context.Context, p ports.DequeueParams) ([]ports.Lease, error) {
 	now := b.now()
 	expires := now.Add(p.LeaseFor)
-	prefix := rand.Text()
+	prefix := b.tokenPrefix()
 	var out []ports.Lease
 	for _, queue := range p.Queues {
 		k := b.keys(queue)
