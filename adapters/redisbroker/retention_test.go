@@ -4,10 +4,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
 	"github.com/popbox/popbox/adapters/redisbroker"
 	"github.com/popbox/popbox/domain"
+	"github.com/popbox/popbox/ports"
 )
 
 // TestAckForgetsOnlyTasksPastRetention acks tasks at different times and
@@ -35,4 +37,26 @@ func TestAckForgetsOnlyTasksPastRetention(t *testing.T) {
 	left, err := f.client.LRange(t.Context(), k["done"], 0, -1).Result()
 	require.NoError(t, err)
 	require.Equal(t, []string{"newer", "latest"}, left)
+}
+
+// TestRecoverDropsStrayIDs puts ids without a task into the scheduled and
+// lease sets, as an operator's edit might, and checks Recover drops them
+// instead of making them pending, so Dequeue keeps working.
+func TestRecoverDropsStrayIDs(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	_, err := f.broker.Enqueue(t.Context(), newTask(f, "q", "real"))
+	require.NoError(t, err)
+	k := redisbroker.QueueKeys(f.prefix, "q")
+	past := float64(f.clock.Now().Add(-time.Minute).UnixMilli())
+	require.NoError(t, f.client.ZAdd(t.Context(), k["scheduled"], redis.Z{Score: past, Member: "ghost1"}).Err())
+	require.NoError(t, f.client.ZAdd(t.Context(), k["leases"], redis.Z{Score: past, Member: "ghost2"}).Err())
+
+	res, err := f.broker.Recover(t.Context(), []string{"q"})
+	require.NoError(t, err)
+	require.Equal(t, ports.RecoverResult{}, res, "strays are not counted as recovered tasks")
+	leases, err := f.broker.Dequeue(t.Context(), ports.DequeueParams{Queues: []string{"q"}, Max: 10, LeaseFor: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, leases, 1)
+	require.Equal(t, "real", leases[0].Task.ID)
 }

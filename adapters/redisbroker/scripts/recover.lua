@@ -57,14 +57,16 @@ local function meta(id)
   return string.match(m, '^[^|]*|([^|]*)|([^|]*)|([^|]*)|')
 end
 
--- Due means run-at is not after now.
+-- Due means run-at is not after now. An id without a task (a stray left
+-- by an operator's edit) is dropped rather than made pending.
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', scheduled, '-inf', now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', scheduled, id)
-  redis.call('RPUSH', pending, id)
   local attempt, max, runat = meta(id)
-  redis.call('HSET', tasks, id .. '|meta',
-    'pending|' .. (attempt or 0) .. '|' .. (max or 1) .. '|' .. (runat or 0) .. '|' .. now .. '|')
-  promoted = promoted + 1
+  if attempt then
+    redis.call('RPUSH', pending, id)
+    redis.call('HSET', tasks, id .. '|meta', 'pending|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. now .. '|')
+    promoted = promoted + 1
+  end
 end
 
 -- Expired means the expiry is before now. The lease already counted the
@@ -73,8 +75,9 @@ end
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', leases, '-inf', '(' .. now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', leases, id)
   local attempt, max, runat = meta(id)
-  attempt, max, runat = attempt or 0, max or 1, runat or 0
-  if tonumber(attempt) >= tonumber(max) then
+  if not attempt then
+    -- a stray: nothing to give back
+  elseif tonumber(attempt) >= tonumber(max) then
     redis.call('ZADD', dead, now, id)
     redis.call('HSET', tasks, id .. '|meta', 'dead|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. now .. '|',
       id .. '|reason', ARGV[3], id .. '|error', ARGV[3])
