@@ -163,32 +163,57 @@ func BenchmarkEnqueue(b *testing.B) {
 }
 
 // BenchmarkDequeueAck leases and acks one task per operation, leasing up
-// to batch tasks per Dequeue, from a backlog filled before the timer.
+// to batch tasks per Dequeue, from a backlog filled before the timer. The
+// acks of one Dequeue go one after another ("serial") or all at once from
+// their own goroutines, as a worker's handlers send them ("concurrent"),
+// which lets the broker coalesce them.
 func BenchmarkDequeueAck(b *testing.B) {
 	for _, target := range hotPathTargets(b) {
 		for _, batch := range []int{1, 10} {
-			b.Run(fmt.Sprintf("%s/batch%d", target.name, batch), func(b *testing.B) {
-				h := target.open(b)
-				fillHotPath(b, h, b.N)
-				ctx := context.Background()
-				h.measure(b, func() {
-					for done := 0; done < b.N; {
-						leases, err := h.Dequeue(ctx, ports.DequeueParams{
-							Queues: []string{"hot"}, Max: min(batch, b.N-done), LeaseFor: time.Minute,
-						})
-						if err != nil {
-							b.Fatal(err)
-						}
-						for _, l := range leases {
-							if err := h.Ack(ctx, l); err != nil {
-								b.Fatal(err)
-							}
-						}
-						done += len(leases)
-					}
+			for _, concurrent := range []bool{false, true} {
+				if batch == 1 && concurrent {
+					continue
+				}
+				mode := "serial"
+				if concurrent {
+					mode = "concurrent"
+				}
+				b.Run(fmt.Sprintf("%s/batch%d/%s", target.name, batch, mode), func(b *testing.B) {
+					h := target.open(b)
+					fillHotPath(b, h, b.N)
+					h.measure(b, func() { dequeueAckAll(b, h, batch, concurrent) })
 				})
-			})
+			}
 		}
+	}
+}
+
+// dequeueAckAll leases and acks b.N tasks, batch at a time.
+func dequeueAckAll(b *testing.B, h hotPathBroker, batch int, concurrent bool) {
+	ctx := context.Background()
+	for done := 0; done < b.N; {
+		leases, err := h.Dequeue(ctx, ports.DequeueParams{
+			Queues: []string{"hot"}, Max: min(batch, b.N-done), LeaseFor: time.Minute,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		errs := make([]error, len(leases))
+		var wg sync.WaitGroup
+		for i, l := range leases {
+			if concurrent {
+				wg.Go(func() { errs[i] = h.Ack(ctx, l) })
+			} else {
+				errs[i] = h.Ack(ctx, l)
+			}
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		done += len(leases)
 	}
 }
 
