@@ -37,5 +37,5 @@ func TestNameRulesMatchTheirRegexps(t *testing.T) {
 			valid++
 		}
 	}
-	require.Greater(t, valid, 1000, "the sample must hold many valid names")
+	require.Greater(t, valid, 200, "the sample must hold many valid names")
 }
