@@ -40,5 +40,8 @@ func Options(cfg Config) fx.Option {
 	if cfg.Role == RoleWorker && cfg.MetricsAddr != "" {
 		opts = append(opts, workerHTTPModule)
 	}
+	if cfg.PprofAddr != "" {
+		opts = append(opts, pprofModule)
+	}
 	return fx.Options(opts...)
 }

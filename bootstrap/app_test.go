@@ -3,6 +3,7 @@ package bootstrap_test
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -116,4 +117,29 @@ func TestWithHandlerRefusesABuiltinType(t *testing.T) {
 	require.NoError(t, err)
 	app := fx.New(bootstrap.Options(cfg), bootstrap.WithHandler("send_email", ports.HandlerFunc(func(context.Context, domain.Task) error { return nil })), fx.NopLogger)
 	require.ErrorContains(t, app.Err(), "send_email")
+}
+
+func TestPprofServedOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	pprofAddr := l.Addr().String()
+	require.NoError(t, l.Close())
+	cfg, err := load(t, []string{"--http-addr", "127.0.0.1:0", "--pprof-addr", pprofAddr, "--log-level", "error"}, nil)
+	require.NoError(t, err)
+	var addr bootstrap.HTTPAddr
+	app := fx.New(bootstrap.Options(cfg), fx.Populate(&addr), fx.NopLogger)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, app.Start(ctx))
+	defer func() { require.NoError(t, app.Stop(ctx)) }()
+
+	r, err := http.Get("http://" + pprofAddr + "/debug/pprof/")
+	require.NoError(t, err)
+	_ = r.Body.Close()
+	require.Equal(t, http.StatusOK, r.StatusCode)
+	r, err = http.Get("http://" + addr() + "/debug/pprof/")
+	require.NoError(t, err)
+	_ = r.Body.Close()
+	require.Equal(t, http.StatusNotFound, r.StatusCode, "never on the API's address")
 }

@@ -27,6 +27,7 @@ type Config struct {
 	Broker      string
 	HTTPAddr    string
 	MetricsAddr string // worker-only processes serve /metrics here
+	PprofAddr   string // Go's profiler, off when empty
 
 	RedisURL            string
 	RedisSentinelMaster string

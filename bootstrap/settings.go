@@ -26,6 +26,7 @@ func Settings() []Setting {
 		{"broker", "POPBOX_BROKER", BrokerMemory, "memory (single process, not durable; role both only) or redis", str(func(c *Config) *string { return &c.Broker })},
 		{"http-addr", "POPBOX_HTTP_ADDR", ":8080", "listen address of the HTTP API (and its /metrics)", str(func(c *Config) *string { return &c.HTTPAddr })},
 		{"metrics-addr", "POPBOX_METRICS_ADDR", ":9091", "listen address of /metrics, /livez and /readyz on a worker-only process; empty disables", str(func(c *Config) *string { return &c.MetricsAddr })},
+		{"pprof-addr", "POPBOX_PPROF_ADDR", "", "listen address of Go's /debug/pprof profiler (e.g. 127.0.0.1:6060); empty disables; keep it off public interfaces", str(func(c *Config) *string { return &c.PprofAddr })},
 		{"redis-url", "POPBOX_REDIS_URL", "", "redis://[user:password@]host:port/db of a single Redis server", str(func(c *Config) *string { return &c.RedisURL })},
 		{"redis-sentinel-master", "POPBOX_REDIS_SENTINEL_MASTER", "", "Sentinel master name (with POPBOX_REDIS_SENTINEL_ADDRS)", str(func(c *Config) *string { return &c.RedisSentinelMaster })},
 		{"redis-sentinel-addrs", "POPBOX_REDIS_SENTINEL_ADDRS", "", "comma-separated Sentinel host:port list", list(func(c *Config) *[]string { return &c.RedisSentinelAddrs })},
