@@ -25,13 +25,16 @@ local metaFields = {}
 for i, id in ipairs(ids) do metaFields[i] = id .. '|meta' end
 local metas = redis.call('HMGET', tasks, unpack(metaFields))
 
-local leased, sets, scores, reads = {}, {}, {}, {}
+local leased, sets, scores, reads, seen = {}, {}, {}, {}, {}
 for i, id in ipairs(ids) do
   local m = metas[i]
   -- An id whose task is not pending (a stray left by an operator's edit)
-  -- is dropped rather than leased twice.
+  -- is dropped rather than leased twice. metas were all read before any
+  -- write, so a second copy of an id in this batch still reads pending:
+  -- seen drops it.
   local state, attempt, max, runat
-  if m then state, attempt, max, runat = string.match(m, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|') end
+  if m and not seen[id] then state, attempt, max, runat = string.match(m, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|') end
+  seen[id] = true
   if state == 'pending' then
     local n = #leased + 1
     local meta = 'active|' .. (tonumber(attempt) + 1) .. '|' .. max .. '|' .. runat .. '|' ..
