@@ -1,6 +1,7 @@
 package redisbroker
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -60,39 +61,51 @@ func validateDequeue(p ports.DequeueParams) error {
 }
 
 // claim leases from each queue in order until p.Max tasks are leased or
-// every queue was tried: one script per queue, as queues live in different
-// slots.
+// every queue was tried: one script per queue (several when p.Max exceeds
+// maxScriptBatch), as queues live in different slots. A queue is drained
+// before the next is touched, whatever p.Max. A lease whose task cannot be
+// decoded is skipped and reported after the others, which are returned.
 func (b *Broker) claim(ctx context.Context, p ports.DequeueParams) ([]ports.Lease, error) {
 	now := b.now()
 	expires := now.Add(p.LeaseFor)
 	prefix := b.tokenPrefix()
-	var out []ports.Lease
-	for _, queue := range p.Queues {
+	var (
+		out     []ports.Lease
+		badData error
+	)
+	for call := 0; len(out) < p.Max; {
+		queue := p.Queues[0]
+		want := min(p.Max-len(out), maxScriptBatch)
 		k := b.keys(queue)
 		reply, err := claimScript.Run(ctx, b.client,
 			[]string{k.pending, k.leases, k.tasks, k.wake},
-			min(p.Max-len(out), maxScriptBatch), millis(expires), millis(now), prefix+"."+queue,
+			want, millis(expires), millis(now), prefix+"."+strconv.Itoa(call)+"."+queue,
 		).Slice()
 		if err != nil {
 			// Leases already taken stay valid; the caller gets them now
 			// and the error with its next call.
 			if len(out) > 0 {
-				return out, nil
+				return out, badData
 			}
 			return nil, interpretError("dequeue", err)
 		}
+		call++
 		for _, entry := range reply {
 			lease, err := decodeLease(queue, entry, expires)
 			if err != nil {
-				return out, err
+				badData = cmp.Or(badData, err)
+				continue
 			}
 			out = append(out, lease)
 		}
-		if len(out) >= p.Max {
-			break
+		if len(reply) < want {
+			// The queue ran dry (or held only strays): on to the next.
+			if p.Queues = p.Queues[1:]; len(p.Queues) == 0 {
+				break
+			}
 		}
 	}
-	return out, nil
+	return out, badData
 }
 
 func decodeLease(queue string, entry any, expires time.Time) (ports.Lease, error) {
