@@ -116,7 +116,8 @@
 // wraps domain.ErrBrokerUnavailable (the HTTP API answers 503), keeping the
 // cause. go-redis reconnects by itself, so workers recover when Redis
 // returns. Scripts that a restarted server no longer caches are sent again
-// in full (NOSCRIPT fallback). CheckServer returns warnings for settings
-// that can lose tasks (maxmemory-policy other than noeviction, AOF off),
-// and Ping serves readiness probes.
+// in full (NOSCRIPT fallback). CheckServer returns warnings for a Redis
+// older than 6.2 (LPOP with a count; every claim would fail) and for
+// settings that can lose tasks (maxmemory-policy other than noeviction,
+// AOF off), and Ping serves readiness probes.
 package redisbroker
