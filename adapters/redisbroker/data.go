@@ -32,10 +32,15 @@ const dataVersion = "d1"
 // end. Only the payload may hold a newline, and it comes last, so nothing
 // is escaped and the payload stays byte-exact (a JSON encoder would
 // compact it and escape '<', '>' and '&'). A task type cannot hold a
-// newline (domain.ValidateTaskType); encodeData refuses one that does.
+// newline (domain.ValidateTaskType); encodeData refuses one that does, and
+// a created-at whose year RFC 3339 cannot hold.
 func encodeData(t domain.Task) (string, error) {
 	if strings.ContainsRune(t.Type, '\n') {
 		return "", fmt.Errorf("redis broker: encode task %s: type holds a newline", t.ID)
+	}
+	if y := t.CreatedAt.Year(); y < 0 || y > 9999 {
+		// RFC 3339 has four-digit years: decodeData could not read it back.
+		return "", invalid("created_at", "year %d is outside 0-9999", y)
 	}
 	var headers []byte
 	if len(t.Headers) > 0 {

@@ -2,11 +2,13 @@ package redisbroker_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/popbox/popbox/domain"
 	"github.com/popbox/popbox/ports"
 )
 
@@ -42,4 +44,26 @@ func TestPayloadStaysByteExact(t *testing.T) {
 	info, err := f.broker.Task(t.Context(), "exact")
 	require.NoError(t, err)
 	require.Equal(t, string(payload), string(info.Payload))
+}
+
+// TestEnqueueRefusesCreatedAtItCannotReadBack enqueues tasks whose
+// created-at has a year outside 0-9999, which RFC 3339 cannot parse: they
+// must be refused, not stored as tasks no claim can decode.
+func TestEnqueueRefusesCreatedAtItCannotReadBack(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	for i, at := range []time.Time{
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		task := newTask(f, "q", fmt.Sprintf("t%d", i))
+		task.CreatedAt = at
+		_, err := f.broker.Enqueue(t.Context(), task)
+		var verr *domain.ValidationError
+		require.ErrorAs(t, err, &verr, "created-at %v", at)
+		require.Equal(t, "created_at", verr.Field)
+	}
+	stats, err := f.broker.Stats(t.Context(), "q")
+	require.NoError(t, err)
+	require.Zero(t, stats.Pending)
 }
