@@ -163,7 +163,7 @@ func (c *coalescer[T, R]) flush(queue string, batch []pendingItem[T, R]) {
 	for i, p := range batch {
 		items[i] = p.item
 	}
-	res, err := c.flushFunc(context.WithoutCancel(batch[0].ctx), queue, items)
+	res, err := c.send(context.WithoutCancel(batch[0].ctx), queue, items)
 	if err == nil && len(res) != len(items) {
 		err = fmt.Errorf("redis broker: %d results for a batch of %d", len(res), len(items))
 	}
@@ -174,4 +174,18 @@ func (c *coalescer[T, R]) flush(queue string, batch []pendingItem[T, R]) {
 		}
 		p.done <- outcome[R]{res: res[i]}
 	}
+}
+
+// send calls flushFunc and turns a panic into the batch's error. A panic
+// would otherwise leave the queue marked busy with no flusher left, so
+// every later caller of the queue would wait until its context ended (an
+// HTTP server recovers a handler's panic and carries on), or, from a
+// flushLoop goroutine, kill the process for one bad batch.
+func (c *coalescer[T, R]) send(ctx context.Context, queue string, items []T) (res []R, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			res, err = nil, fmt.Errorf("redis broker: batch of %d for queue %s panicked: %v", len(items), queue, v)
+		}
+	}()
+	return c.flushFunc(ctx, queue, items)
 }

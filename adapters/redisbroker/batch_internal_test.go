@@ -86,6 +86,26 @@ func TestCoalescerErrorReachesEveryCaller(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 }
 
+// TestCoalescerSurvivesAPanickingFlush checks that a batch whose send
+// panics fails its callers and leaves the queue usable.
+func TestCoalescerSurvivesAPanickingFlush(t *testing.T) {
+	t.Parallel()
+	calls := 0
+	c := &coalescer[int, int]{flushFunc: func(_ context.Context, _ string, items []int) ([]int, error) {
+		if calls++; calls == 1 {
+			panic("bad batch")
+		}
+		return items, nil
+	}}
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	_, err := c.do(ctx, "q", 1)
+	require.ErrorContains(t, err, "bad batch")
+	got, err := c.do(ctx, "q", 2)
+	require.NoError(t, err, "the queue must not stay busy after a panic")
+	require.Equal(t, 2, got)
+}
+
 // TestCoalescerBatchLenHonoursBounds checks the item and byte bounds.
 func TestCoalescerBatchLenHonoursBounds(t *testing.T) {
 	t.Parallel()
