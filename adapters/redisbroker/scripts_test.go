@@ -61,6 +61,26 @@ func TestAckScriptTwiceSucceeds(t *testing.T) {
 	require.Equal(t, domain.StateSucceeded, info.State)
 }
 
+// TestAckScriptWithAPairTwiceRecordsOneSuccess sends one lease twice in
+// one batch, as a retried Ack coalesced with its first try does: both
+// succeed and the task joins the done list once.
+func TestAckScriptWithAPairTwiceRecordsOneSuccess(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	lease := enqueueAndLease(t, f, "q", "a")
+	k := redisbroker.QueueKeys(f.prefix, "q")
+	now := f.clock.Now().UnixMilli()
+	keys := []string{k["leases"], k["done"], k["tasks"]}
+	args := []any{now, now - time.Hour.Milliseconds(), 100, "a", lease.Token, "a", "forged", "a", lease.Token}
+
+	ok, err := redisbroker.AckScript.Run(t.Context(), f.client, keys, args...).Int64Slice()
+	require.NoError(t, err)
+	require.Equal(t, []int64{1, 0, 1}, ok)
+	done, err := f.client.LRange(t.Context(), k["done"], 0, -1).Result()
+	require.NoError(t, err)
+	require.Equal(t, []string{"a"}, done)
+}
+
 func TestForgedTokenIsLeaseLost(t *testing.T) {
 	t.Parallel()
 	f, _ := setup(t)

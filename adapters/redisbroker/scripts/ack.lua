@@ -50,11 +50,16 @@ local fields = {}
 for i = 4, #ARGV, 2 do fields[#fields + 1] = ARGV[i] .. '|meta' end
 local metas = redis.call('HMGET', tasks, unpack(fields))
 
-local out, sets, ids = {}, {}, {}
+-- metas were all read before any write, so a pair repeated in the batch
+-- (an Ack retried while the first is still queued) still reads active:
+-- acked marks it, so the task joins done once.
+local out, sets, ids, acked = {}, {}, {}, {}
 for n = 1, #fields do
   local id, token, m = ARGV[2 * n + 2], ARGV[2 * n + 3], metas[n]
   out[n] = 0
-  if m then
+  if acked[id] then
+    if acked[id] == token then out[n] = 1 end
+  elseif m then
     -- meta is state|attempt|max|runat|updated|token.
     local state, attempt, max, runat, current = string.match(m, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|[^|]*|(.*)$')
     if current == token and state == 'succeeded' then
@@ -64,6 +69,7 @@ for n = 1, #fields do
       sets[#sets + 1] = fields[n]
       sets[#sets + 1] = 'succeeded|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. now .. '|' .. token
       ids[#ids + 1] = id
+      acked[id] = token
     end
   end
 end
