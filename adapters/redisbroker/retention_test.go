@@ -60,3 +60,27 @@ func TestRecoverDropsStrayIDs(t *testing.T) {
 	require.Len(t, leases, 1)
 	require.Equal(t, "real", leases[0].Task.ID)
 }
+
+// TestRecoverLeavesTasksOfAnotherStateAlone lists a leased task in the
+// scheduled set and a pending task in the lease set, as stray entries
+// would: Recover must neither take the lease away nor list the pending
+// task twice.
+func TestRecoverLeavesTasksOfAnotherStateAlone(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	busy := enqueueAndLease(t, f, "q", "busy")
+	_, err := f.broker.Enqueue(t.Context(), newTask(f, "q", "waiting"))
+	require.NoError(t, err)
+	k := redisbroker.QueueKeys(f.prefix, "q")
+	past := float64(f.clock.Now().Add(-time.Minute).UnixMilli())
+	require.NoError(t, f.client.ZAdd(t.Context(), k["scheduled"], redis.Z{Score: past, Member: "busy"}).Err())
+	require.NoError(t, f.client.ZAdd(t.Context(), k["leases"], redis.Z{Score: past, Member: "waiting"}).Err())
+
+	res, err := f.broker.Recover(t.Context(), []string{"q"})
+	require.NoError(t, err)
+	require.Equal(t, ports.RecoverResult{}, res)
+	pending, err := f.client.LRange(t.Context(), k["pending"], 0, -1).Result()
+	require.NoError(t, err)
+	require.Equal(t, []string{"waiting"}, pending)
+	require.NoError(t, f.broker.Ack(t.Context(), busy), "the lease is still current")
+}

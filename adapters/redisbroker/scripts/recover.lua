@@ -51,17 +51,20 @@ local function sweep(done, tasks, cutoff, limit)
   if taken > 0 then redis.call('LTRIM', done, taken, -1) end
 end
 
--- meta is state|attempt|max|runat|updated|token.
-local function meta(id)
+-- meta returns attempt, max and runat of task id when its state is want,
+-- nothing otherwise. meta is state|attempt|max|runat|updated|token.
+local function meta(id, want)
   local m = redis.call('HGET', tasks, id .. '|meta') or ''
-  return string.match(m, '^[^|]*|([^|]*)|([^|]*)|([^|]*)|')
+  local state, attempt, max, runat = string.match(m, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+  if state == want then return attempt, max, runat end
 end
 
--- Due means run-at is not after now. An id without a task (a stray left
--- by an operator's edit) is dropped rather than made pending.
+-- Due means run-at is not after now. An id without a scheduled task (a
+-- stray left by an operator's edit) is dropped rather than made pending:
+-- a task in another state is where it should be already.
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', scheduled, '-inf', now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', scheduled, id)
-  local attempt, max, runat = meta(id)
+  local attempt, max, runat = meta(id, 'scheduled')
   if attempt then
     redis.call('RPUSH', pending, id)
     redis.call('HSET', tasks, id .. '|meta', 'pending|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. now .. '|')
@@ -74,9 +77,9 @@ end
 -- cleared, fencing off the worker that lost the lease.
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', leases, '-inf', '(' .. now, 'LIMIT', 0, limit)) do
   redis.call('ZREM', leases, id)
-  local attempt, max, runat = meta(id)
+  local attempt, max, runat = meta(id, 'active')
   if not attempt then
-    -- a stray: nothing to give back
+    -- a stray (no task, or one not leased): nothing to give back
   elseif tonumber(attempt) >= tonumber(max) then
     redis.call('ZADD', dead, now, id)
     redis.call('HSET', tasks, id .. '|meta', 'dead|' .. attempt .. '|' .. max .. '|' .. runat .. '|' .. now .. '|',
