@@ -18,8 +18,9 @@
 //	<prefix>:queues               set   every queue that received a task
 //
 // A task lives in its queue's tasks hash: the field named by its id holds
-// the immutable part as JSON (type, payload, timeout, created-at,
-// headers), encoded and decoded in Go only, so payloads stay byte-exact;
+// the immutable part as lines (type, timeout, created-at, headers as
+// JSON, then the payload verbatim; see encodeData), encoded and decoded in
+// Go only, so payloads stay byte-exact;
 // the field "<id>|meta" packs everything the hot path changes into one
 // string, "state|attempt|max|runat|updated|token"; "<id>|error" and
 // "<id>|reason" exist once the task failed or died ('|' is not allowed in
@@ -96,7 +97,7 @@
 //
 // # Retention
 //
-// Succeeded tasks stay in the done set for Config.CompletedRetention
+// Succeeded tasks stay in the done list for Config.CompletedRetention
 // (judged by the injected clock) so GET /task/{id} and duplicate detection
 // still see them; Ack and Recover forget older ones in bounded batches.
 // Dead letters are kept until Expire (age, then size; counts returned),

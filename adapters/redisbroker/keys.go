@@ -32,8 +32,8 @@ func queueKeys(prefix, queue string) keys {
 func queuesKey(prefix string) string { return prefix + ":queues" }
 
 // Task fields in the tasks hash: the field named by the bare id holds the
-// immutable part of the task as JSON; what changes lives in fields
-// "<id>|<name>" so scripts change it without decoding JSON. '|' never
+// immutable part of the task (see encodeData); what changes lives in
+// fields "<id>|<name>" so scripts change it without decoding that. '|' never
 // appears in a valid id (domain.ValidateID).
 //
 // Everything the hot path changes is packed into the one meta field,

@@ -10,8 +10,8 @@
 -- KEYS[4] wake       wake-up list (holds at most one token)
 -- ARGV[1] now, unix ms, from the broker's clock
 -- ARGV[2..] six values per task (at most 500 tasks): id, the task's
---           immutable data (JSON), attempt, max attempts, run-at (unix
---           ms, "0" when none), last error ("" for none)
+--           immutable data (encodeData's lines), attempt, max attempts,
+--           run-at (unix ms, "0" when none), last error ("" for none)
 --
 -- Returns one entry per task, in order: {1, state} when the task was stored
 -- (state "pending" or "scheduled"); {0, data, meta, error, reason} when a
