@@ -77,3 +77,24 @@ func TestDequeueHandsOutGoodLeasesBesideUndecodableData(t *testing.T) {
 	require.Len(t, leases, 1)
 	require.Equal(t, "good", leases[0].Task.ID)
 }
+
+// TestExtendRenewsMoreLeasesThanOneScriptCanUnpack extends more leases of
+// one queue than a single script could take (Lua's unpack stops near 8000
+// values, two per lease), as a worker with thousands of executors does.
+func TestExtendRenewsMoreLeasesThanOneScriptCanUnpack(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	const many = 4100
+	for i := range many {
+		_, err := f.broker.Enqueue(t.Context(), newTask(f, "q", fmt.Sprintf("t%d", i)))
+		require.NoError(t, err)
+	}
+	leases, err := f.broker.Dequeue(t.Context(), ports.DequeueParams{Queues: []string{"q"}, Max: many, LeaseFor: time.Minute})
+	require.NoError(t, err)
+	require.Len(t, leases, many)
+
+	renewed, err := f.broker.Extend(t.Context(), ports.ExtendParams{Leases: leases, For: time.Hour})
+	require.NoError(t, err)
+	require.Len(t, renewed, many)
+	require.True(t, renewed[many-1].ExpiresAt.Equal(f.clock.Now().Add(time.Hour)))
+}
