@@ -1,6 +1,7 @@
 package redisbroker
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"sync"
@@ -104,6 +105,38 @@ func TestCoalescerSurvivesAPanickingFlush(t *testing.T) {
 	got, err := c.do(ctx, "q", 2)
 	require.NoError(t, err, "the queue must not stay busy after a panic")
 	require.Equal(t, 2, got)
+}
+
+// TestCoalescerSenderCancelledDoesNotFailOthers cancels the caller whose
+// call carries the batch while it is in flight: the batch still goes out
+// whole, under a context that is not cancelled, and the items that queued
+// meanwhile get their own results.
+func TestCoalescerSenderCancelledDoesNotFailOthers(t *testing.T) {
+	t.Parallel()
+	r := newRecordingFlusher()
+	var sentCtxErr error
+	c := &coalescer[int, int]{flushFunc: func(ctx context.Context, q string, items []int) ([]int, error) {
+		res, err := r.flush(ctx, q, items)
+		sentCtxErr = cmp.Or(sentCtxErr, ctx.Err())
+		return res, err
+	}}
+	senderCtx, cancel := context.WithCancel(t.Context())
+	var wg sync.WaitGroup
+	wg.Go(func() { _, _ = c.do(senderCtx, "q", 1) })
+	<-r.entered
+	results := make([]int, 3)
+	errs := make([]error, 3)
+	for i := range results {
+		wg.Go(func() { results[i], errs[i] = c.do(t.Context(), "q", i+2) })
+	}
+	require.Eventually(t, func() bool { return waitingLen(c, "q") == 3 }, 5*time.Second, time.Millisecond)
+	cancel()
+	close(r.release)
+	wg.Wait()
+
+	require.NoError(t, sentCtxErr, "a batch is never sent under a cancelled context")
+	require.Equal(t, []error{nil, nil, nil}, errs)
+	require.Equal(t, []int{20, 30, 40}, results)
 }
 
 // TestCoalescerBatchLenHonoursBounds checks the item and byte bounds.
