@@ -64,16 +64,13 @@ func validateDequeue(p ports.DequeueParams) error {
 // every queue was tried: one script per queue (several when p.Max exceeds
 // maxScriptBatch), as queues live in different slots. A queue is drained
 // before the next is touched, whatever p.Max. A lease whose task cannot be
-// decoded is skipped and reported after the others, which are returned.
+// decoded is skipped and reported with the others, which are returned.
 func (b *Broker) claim(ctx context.Context, p ports.DequeueParams) ([]ports.Lease, error) {
 	now := b.now()
 	expires := now.Add(p.LeaseFor)
 	prefix := b.tokenPrefix()
-	var (
-		out     []ports.Lease
-		badData error
-	)
-	for call := 0; len(out) < p.Max; {
+	var out []ports.Lease
+	for call := 0; len(out) < p.Max; call++ {
 		queue := p.Queues[0]
 		want := min(p.Max-len(out), maxScriptBatch)
 		k := b.keys(queue)
@@ -85,18 +82,14 @@ func (b *Broker) claim(ctx context.Context, p ports.DequeueParams) ([]ports.Leas
 			// Leases already taken stay valid; the caller gets them now
 			// and the error with its next call.
 			if len(out) > 0 {
-				return out, badData
+				return out, nil
 			}
 			return nil, interpretError("dequeue", err)
 		}
-		call++
-		for _, entry := range reply {
-			lease, err := decodeLease(queue, entry, expires)
-			if err != nil {
-				badData = cmp.Or(badData, err)
-				continue
-			}
-			out = append(out, lease)
+		out, err = appendLeases(out, queue, reply, expires)
+		if err != nil {
+			// Hand out what decoded now rather than lease past bad data.
+			return out, err
 		}
 		if len(reply) < want {
 			// The queue ran dry (or held only strays): on to the next.
@@ -105,7 +98,22 @@ func (b *Broker) claim(ctx context.Context, p ports.DequeueParams) ([]ports.Leas
 			}
 		}
 	}
-	return out, badData
+	return out, nil
+}
+
+// appendLeases decodes a claim's reply onto out: every lease it can, and
+// the first error of those it cannot.
+func appendLeases(out []ports.Lease, queue string, reply []any, expires time.Time) ([]ports.Lease, error) {
+	var first error
+	for _, entry := range reply {
+		lease, err := decodeLease(queue, entry, expires)
+		if err != nil {
+			first = cmp.Or(first, err)
+			continue
+		}
+		out = append(out, lease)
+	}
+	return out, first
 }
 
 func decodeLease(queue string, entry any, expires time.Time) (ports.Lease, error) {
