@@ -67,3 +67,29 @@ func TestEnqueueRefusesCreatedAtItCannotReadBack(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, stats.Pending)
 }
+
+// TestLineEncodingTakesNoFieldFromTypeOrHeaders tries to smuggle a field
+// into the line-encoded data: a type holding a newline is refused, and
+// headers holding newlines and odd bytes come back as they were, with the
+// payload untouched.
+func TestLineEncodingTakesNoFieldFromTypeOrHeaders(t *testing.T) {
+	t.Parallel()
+	f, _ := setup(t)
+	forged := newTask(f, "q", "forged")
+	forged.Type = "job\n0\n2030-01-01T00:00:00Z\n\n{\"evil\":1}"
+	_, err := f.broker.Enqueue(t.Context(), forged)
+	require.Error(t, err)
+
+	task := newTask(f, "q", "odd")
+	task.Headers = map[string]string{"k\ney": "v\n0\n\n{\"evil\":1}", "tab\t": "\x00\x01|meta\r\n"}
+	_, err = f.broker.Enqueue(t.Context(), task)
+	require.NoError(t, err)
+	info, err := f.broker.Task(t.Context(), "odd")
+	require.NoError(t, err)
+	require.Equal(t, task.Headers, info.Headers)
+	require.Equal(t, string(task.Payload), string(info.Payload))
+	require.Equal(t, task.Type, info.Type)
+
+	_, err = f.broker.Task(t.Context(), "forged")
+	require.ErrorIs(t, err, domain.ErrTaskNotFound)
+}
