@@ -58,11 +58,13 @@
 //
 // Dequeue runs the claim script on each queue in priority order (strict:
 // an earlier queue is drained before a later one is touched) until it has
-// Max tasks. A claim pops up to Max ids at once (LPOP with a count, so
-// Redis 6.2 or later), moves
-// them into leases, counts the attempt and hands out tokens with a fixed
-// number of commands per batch, so several tasks come back per round trip
-// at little more cost than one.
+// Max tasks. A claim pops up to Max ids at once (at most 1000; a larger
+// Max claims the same queue again while batches come back full), with LPOP
+// and a count, so Redis 6.2 or later. It moves them into leases, counts
+// the attempt and hands out tokens with a fixed number of commands per
+// batch, so several tasks come back per round trip at little more cost
+// than one. An id listed twice, or whose task is not pending, is leased at
+// most once.
 // Only when every claim came back empty does Dequeue block, with BLPOP on
 // the queues' wake keys. Every script that makes a task pending pushes a
 // token when the wake list is empty (so it never holds more than one), and
