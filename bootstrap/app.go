@@ -1,6 +1,7 @@
 package bootstrap
 
 import (
+	"go.uber.org/dig"
 	"go.uber.org/fx"
 	"go.uber.org/fx/fxevent"
 	"go.uber.org/zap"
@@ -45,3 +46,7 @@ func Options(cfg Config) fx.Option {
 	}
 	return fx.Options(opts...)
 }
+
+// RootCause strips fx's wiring chain from an error of New or Start, leaving
+// what an operator must fix (e.g. "redis.url: invalid database number").
+func RootCause(err error) error { return dig.RootCause(err) }

@@ -37,13 +37,13 @@ func run(args []string, stderr io.Writer) int {
 	}
 	app := bootstrap.New(cfg)
 	if err := app.Err(); err != nil {
-		_, _ = fmt.Fprintln(stderr, "popbox:", err)
+		_, _ = fmt.Fprintln(stderr, "popbox:", bootstrap.RootCause(err))
 		return 1
 	}
 	startCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := app.Start(startCtx); err != nil {
-		_, _ = fmt.Fprintln(stderr, "popbox: start:", err)
+		_, _ = fmt.Fprintln(stderr, "popbox: start:", bootstrap.RootCause(err))
 		return 1
 	}
 
