@@ -104,7 +104,7 @@ func newRedisBroker(lc fx.Lifecycle, cfg Config, client redis.UniversalClient, c
 				log.Error("redis is not reachable yet; continuing, tasks will be refused with 503 until it is", zap.Error(err))
 			}
 			for _, w := range warnings {
-				log.Warn("redis configuration can lose tasks", zap.String("warning", w))
+				log.Warn("redis server check: this Redis can lose tasks or is unsupported", zap.String("warning", w))
 			}
 			return nil
 		},
