@@ -18,6 +18,9 @@ type RetentionConfig struct {
 	MaxAge  time.Duration // dead letters older than this are removed; 0: no age limit
 	MaxSize int           // each queue keeps at most this many, newest first; 0: no size limit
 	Every   time.Duration // how often retention runs
+	// ErrorFunc hears of each failed background run (it is retried at the
+	// next period); nil ignores failures.
+	ErrorFunc func(err error)
 }
 
 // DefaultRetentionConfig keeps dead letters for a week, at most 10,000 per
@@ -116,7 +119,9 @@ func (r *Retention) loop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			_ = r.RunOnce(ctx) // retried at the next tick
+			if err := r.RunOnce(ctx); err != nil && ctx.Err() == nil && r.cfg.ErrorFunc != nil {
+				r.cfg.ErrorFunc(err) // retried at the next tick
+			}
 		}
 	}
 }

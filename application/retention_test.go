@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/popbox/popbox/application"
+	"github.com/popbox/popbox/domain"
 	"github.com/popbox/popbox/ports"
 )
 
@@ -94,4 +95,33 @@ func TestRetentionStopBeforeStart(t *testing.T) {
 	r := application.NewRetention(application.DefaultRetentionConfig(), b.broker, b.broker, b.clock, nil)
 	require.NoError(t, r.Stop(context.Background()))
 	require.NoError(t, r.RunOnce(t.Context()), "a nil onExpire is allowed")
+}
+
+// failingExpire is a dead-letter port whose Expire always fails.
+type failingExpire struct{ ports.DeadLetterPort }
+
+func (failingExpire) Expire(context.Context, ports.ExpireParams) (ports.ExpireResult, error) {
+	return ports.ExpireResult{}, fmt.Errorf("expire: %w", domain.ErrBrokerUnavailable)
+}
+
+func TestRetentionReportsFailedRuns(t *testing.T) {
+	t.Parallel()
+	b := setupBroker(t)
+	b.kill("mail", "m1")
+	errs := make(chan error, 10)
+	cfg := application.RetentionConfig{MaxAge: time.Hour, Every: 5 * time.Millisecond, ErrorFunc: func(err error) {
+		select {
+		case errs <- err:
+		default:
+		}
+	}}
+	r := application.NewRetention(cfg, b.broker, failingExpire{b.broker}, b.clock, nil)
+	require.NoError(t, r.Start(t.Context()))
+	defer func() { require.NoError(t, r.Stop(context.Background())) }()
+	select {
+	case err := <-errs:
+		require.ErrorIs(t, err, domain.ErrBrokerUnavailable)
+	case <-time.After(waitBound):
+		t.Fatal("a failed retention run was not reported")
+	}
 }

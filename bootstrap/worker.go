@@ -78,6 +78,7 @@ func newWorker(d workerDeps) (*application.Worker, error) {
 func newRetention(lc fx.Lifecycle, cfg Config, log *zap.Logger, q ports.QueuePort, dl ports.DeadLetterPort, clock ports.Clock) *application.Retention {
 	r := application.NewRetention(application.RetentionConfig{
 		MaxAge: cfg.DeadMaxAge, MaxSize: cfg.DeadMaxSize, Every: time.Minute,
+		ErrorFunc: func(err error) { log.Warn("dead-letter retention failed; retrying in a minute", zap.Error(err)) },
 	}, q, dl, clock, func(queue string, res ports.ExpireResult) {
 		log.Info("dead letters removed by retention", zap.String("queue", queue),
 			zap.Int64("expired", res.Expired), zap.Int64("trimmed", res.Trimmed))
