@@ -72,6 +72,28 @@ func TestWorkerStopReleasesUnfinishedTasksToRunAgain(t *testing.T) {
 	}
 }
 
+// A Stop whose context ends before the configured grace still leaves time
+// to give the unfinished tasks back, uncounted.
+func TestWorkerStopShortContextStillReleases(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	started := make(chan struct{}, 1)
+	b.handle("job", func(ctx context.Context, _ domain.Task) error {
+		started <- struct{}{}
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	w := b.startWorker(func(c *application.WorkerConfig) { c.ShutdownGrace = time.Minute }, nil)
+	id := b.enqueue("job", nil).ID
+	<-started
+
+	ctx, cancel := context.WithTimeout(context.Background(), 400*time.Millisecond)
+	defer cancel()
+	require.NoError(t, w.Stop(ctx))
+	require.Len(t, b.obs.of("released", id), 1)
+	require.Equal(t, 0, b.waitState(id, domain.StatePending).Attempt)
+}
+
 func TestWorkerStopGivesUpWhenItsContextEnds(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
