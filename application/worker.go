@@ -47,9 +47,10 @@ type Worker struct {
 	slots   chan struct{}    // one token per busy executor
 	tasks   chan ports.Lease // fetched leases on their way to an executor
 
-	mu      sync.Mutex
-	running bool
-	stopped bool
+	mu       sync.Mutex
+	running  bool
+	stopped  bool
+	stopping chan struct{} // closed when the first Stop has finished
 
 	fetchCtx, runCtx, bgCtx, settleCtx context.Context
 	stopFetch                          context.CancelFunc
@@ -135,16 +136,23 @@ func (w *Worker) startBackground() {
 // fetched but not started, so they run again elsewhere without counting the
 // attempt. It returns once every goroutine has exited, or with ctx's error
 // if ctx ends first (a handler ignoring its context); such handlers' leases
-// then simply expire and the broker gives their tasks back. Stop on a worker
-// that is not running returns nil.
+// then simply expire and the broker gives their tasks back. A second Stop
+// waits for the first (or its own ctx); Stop on a worker that never ran
+// returns nil.
 func (w *Worker) Stop(ctx context.Context) error {
 	w.mu.Lock()
 	if !w.running {
 		w.stopped = true
+		stopping := w.stopping
 		w.mu.Unlock()
-		return nil
+		if stopping == nil {
+			return nil
+		}
+		return waitFor(ctx, stopping) // a concurrent Stop: wait for it
 	}
 	w.running, w.stopped = false, true
+	w.stopping = make(chan struct{})
+	defer close(w.stopping)
 	w.mu.Unlock()
 
 	w.stopFetch()

@@ -94,6 +94,29 @@ func TestWorkerStopShortContextStillReleases(t *testing.T) {
 	require.Equal(t, 0, b.waitState(id, domain.StatePending).Attempt)
 }
 
+// A second Stop returns only once the worker has stopped, so a caller
+// never believes tasks were given back when they were not yet.
+func TestWorkerConcurrentStopWaitsForTheFirst(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	started := make(chan struct{}, 1)
+	b.handle("job", func(ctx context.Context, _ domain.Task) error {
+		started <- struct{}{}
+		<-ctx.Done()
+		return ctx.Err()
+	})
+	w := b.startWorker(func(c *application.WorkerConfig) { c.ShutdownGrace = 100 * time.Millisecond }, nil)
+	id := b.enqueue("job", nil).ID
+	<-started
+
+	first := make(chan error, 1)
+	go func() { first <- w.Stop(context.Background()) }()
+	time.Sleep(10 * time.Millisecond) // let the first Stop begin
+	require.NoError(t, w.Stop(context.Background()))
+	require.Len(t, b.obs.of("released", id), 1, "the task was given back before the second Stop returned")
+	require.NoError(t, <-first)
+}
+
 func TestWorkerStopGivesUpWhenItsContextEnds(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
